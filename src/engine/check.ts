@@ -1,0 +1,115 @@
+// The one entry point: explore a model in a mode and return its findings.
+
+import { exploreBounded } from './explorers/bounded.js';
+import { exploreDpor } from './explorers/dpor.js';
+import { explorePct } from './explorers/pct.js';
+import { exploreRandom } from './explorers/random.js';
+import type { Finding } from './findings.js';
+import type { Model } from './model.js';
+import { Run, type RunOptions, type RunStats, replayExecution, type StopReason } from './run.js';
+import { traceOf } from './trace.js';
+
+export type Mode = 'dpor' | 'random' | 'pct' | 'bounded';
+
+export interface CheckOptions extends RunOptions {
+  /** Exploration strategy; default exhaustive DPOR. */
+  mode?: Mode;
+  /** Seed for random and PCT. */
+  seed?: number;
+  /** Executions for random and PCT. */
+  runs?: number;
+  /** PCT bug depth. */
+  depth?: number;
+  /** Only schedules with at most this many preemptions (a bounded exhaustive search). */
+  maxPreemptions?: number;
+  /**
+   * After exploring, look for a witness with fewer preemptions for each finding, by bounded
+   * search with bounds 0, 1, 2, ... (default true); `minimizeExecutions` caps each search.
+   */
+  minimize?: boolean;
+  minimizeExecutions?: number;
+}
+
+export interface CheckResult {
+  model: string;
+  mode: Mode;
+  /** True when the exploration covered every behaviour it promises (not stopped by a budget). */
+  complete: boolean;
+  stopReason?: StopReason;
+  findings: Finding[];
+  stats: RunStats;
+}
+
+export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult {
+  const mode: Mode =
+    opts.maxPreemptions !== undefined && (opts.mode ?? 'dpor') === 'dpor' ? 'bounded' : (opts.mode ?? 'dpor');
+  const run = new Run(model, opts);
+  let complete: boolean;
+  switch (mode) {
+    case 'dpor':
+      complete = exploreDpor(run);
+      break;
+    case 'bounded':
+      complete = exploreBounded(run, opts.maxPreemptions ?? 2);
+      break;
+    case 'random':
+      complete = exploreRandom(run, opts.seed ?? 1, opts.runs ?? 1000);
+      break;
+    case 'pct':
+      complete = explorePct(run, opts.seed ?? 1, opts.runs ?? 1000, opts.depth ?? 3);
+      break;
+    default:
+      throw new Error(`unknown mode '${mode as string}' (expected dpor, random, pct or bounded)`);
+  }
+  run.collectRunEnd();
+  if (opts.minimize !== false) minimizePreemptions(model, run, opts);
+  run.stats.elapsedMs = run.elapsed();
+  return {
+    model: model.name,
+    mode,
+    complete,
+    ...(run.stopReason ? { stopReason: run.stopReason } : {}),
+    findings: run.findings,
+    stats: run.stats,
+  };
+}
+
+/** Re-search with preemption bounds 0, 1, ... for a witness with fewer preemptions. */
+function minimizePreemptions<S>(model: Model<S>, main: Run<S>, opts: CheckOptions): void {
+  for (const f of main.findings) {
+    if (f.preemptions === 0 || !f.trace.length) continue;
+    for (let bound = 0; bound < f.preemptions; bound++) {
+      const probe = new Run(model, {
+        maxStepsPerThread: opts.maxStepsPerThread,
+        debug: opts.debug,
+        maxExecutions: opts.minimizeExecutions ?? 2000,
+      });
+      let better: Finding | undefined;
+      exploreBounded(probe, bound, () => {
+        better = probe.getFinding(f.signature);
+        return better !== undefined;
+      });
+      if (better && better.preemptions < f.preemptions) {
+        main.replaceWitness({ ...better, confirmed: f.confirmed });
+        break;
+      }
+    }
+  }
+}
+
+/** Re-run exactly the execution named by a replay token, and report what it shows. */
+export function replay<S>(
+  model: Model<S>,
+  token: string,
+  opts: { maxStepsPerThread?: number; debug?: boolean } = {},
+) {
+  const ex = replayExecution(model, token, opts);
+  ex.finish();
+  return {
+    outcome: ex.outcome,
+    findings: ex.raised.map((r) => r.spec),
+    trace: traceOf(ex),
+    preemptions: ex.preemptions,
+    execution: ex,
+  };
+}

@@ -1,0 +1,872 @@
+// One execution of a model under a schedule chosen step by step by an explorer.
+//
+// Semantics that matter for exploration:
+// - A runnable thread always has a pending scheduling op, and that op is always executable:
+//   a contended acquire does not "block" at the attempt, it *enqueues* (a step that writes the
+//   lock). The releaser hands the lock to the head of the queue (FIFO), and the waiter later runs
+//   a `resume` step. So no event of another thread ever disables a runnable thread, which is the
+//   setting in which optimal DPOR (wakeup trees) is exact.
+// - Lock hand-off: a release grants the lock to the head waiter, or to every shared waiter at the
+//   head (rwsem reader batch). A shared acquire waits while any waiter is queued, so readers do
+//   not starve a queued writer (Linux rw_semaphore). Simplification: the kernel lets a woken
+//   writer compete and allows lock stealing; here the hand-off is exact FIFO.
+// - Thread exit is its own step (it writes the thread object that `join` reads).
+// - Every step records the objects it touched as `obj << 2 | write | sync`. Sync-only accesses
+//   (a grant or wake-up writing the woken thread's object, read by its `resume`) order events
+//   for happens-before but are never reversible races.
+
+import type { ExecutionContext, FinalView, Model, Monitor } from './model.js';
+import type { AnyHandle, Cell, Lock, ObjectRegistry, WaitQueue, World } from './objects.js';
+import {
+  type FindingSpec,
+  type LockMode,
+  ModelFailure,
+  type Op,
+  type ThreadGen,
+  type ThreadHandle,
+} from './ops.js';
+import { encodeToken } from './token.js';
+
+export const ACC_WRITE = 1;
+export const ACC_SYNC = 2;
+export const accObj = (a: number): number => a >>> 2;
+
+/** An error that is about the exploration, not the model: never turned into an oops. */
+export class EngineAbort extends Error {}
+
+export type ThreadStatus = 'runnable' | 'blocked' | 'done';
+
+export type Outcome = 'running' | 'done' | 'deadlock' | 'failed' | 'oops' | 'livelock' | 'stopped';
+
+interface Holder {
+  t: number;
+  mode: LockMode;
+}
+
+interface LockState {
+  holders: Holder[];
+  waiters: Holder[];
+}
+
+type WaitTarget =
+  | { kind: 'lock'; lock: Lock; mode: LockMode }
+  | { kind: 'queue'; queue: WaitQueue }
+  | { kind: 'join'; thread: number };
+
+interface ThreadRec {
+  id: number;
+  name: string;
+  obj: number;
+  gen: ThreadGen | null;
+  body: (() => ThreadGen) | null;
+  status: ThreadStatus;
+  pending: Op | null;
+  /** Value handed to the generator by the `resume` step. */
+  resumeValue: unknown;
+  waitingFor: WaitTarget | null;
+  steps: number;
+  fnStack: string[];
+  label: string | undefined;
+  choices: number;
+  handle: ThreadHandle;
+  result: unknown;
+  /** Why the thread died (oops, failed assertion, livelock), if it did. */
+  dead: Outcome | undefined;
+  /** Locks held, in acquisition order (engine view; ownerless locks included). */
+  heldLocks: { lock: Lock; mode: LockMode }[];
+}
+
+export interface StepRecord {
+  thread: number;
+  op: Op;
+  fn: string;
+  label: string | undefined;
+  note: string | undefined;
+}
+
+export interface ExecutionOptions {
+  registry: ObjectRegistry;
+  /** Supplies the value of the k-th choice of a thread, given its arity n. */
+  choose: (thread: number, k: number, n: number) => number;
+  monitors?: readonly Monitor[];
+  maxStepsPerThread?: number;
+  /** Freeze the model state and written values, so undeclared sharing throws. */
+  debug?: boolean;
+  /** Keep per-step records for traces (needed for findings). */
+  keepTrace?: boolean;
+}
+
+export interface RaisedFinding {
+  spec: FindingSpec;
+  /** Step position at which it was raised. */
+  at: number;
+  thread: number;
+}
+
+const _STATE_FROZEN_MSG = 'undeclared shared state: model state and cell values are immutable; use a cell';
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as any)[k]);
+  }
+  return v;
+}
+
+export class Execution<S = unknown> implements ExecutionContext {
+  readonly threads: ThreadRec[] = [];
+  readonly state: S;
+  outcome: Outcome = 'running';
+  /** Thread picked at each step: the schedule. */
+  readonly schedule: number[] = [];
+  /** Choice values in the order they were made. */
+  readonly choices: number[] = [];
+  /** Accesses of each step (obj << 2 | flags). */
+  readonly accesses: number[][] = [];
+  readonly records: StepRecord[] = [];
+  readonly raised: RaisedFinding[] = [];
+  preemptions = 0;
+  runnableCount = 0;
+
+  private readonly values: unknown[] = [];
+  private readonly locks: (LockState | undefined)[] = [];
+  private readonly queues: (number[] | undefined)[] = [];
+  private readonly joiners: (number[] | undefined)[] = [];
+  private readonly registry: ObjectRegistry;
+  private readonly monitors: readonly Monitor[];
+  private readonly maxSteps: number;
+  private readonly debug: boolean;
+  private readonly keepTrace: boolean;
+  private readonly chooseFn: (thread: number, k: number, n: number) => number;
+  private cur: number[] = [];
+  private curNote: string | undefined;
+  private lastThread = -1;
+  private firstDeath: Outcome | undefined;
+
+  constructor(
+    readonly model: Model<S>,
+    opts: ExecutionOptions,
+  ) {
+    this.registry = opts.registry;
+    this.monitors = opts.monitors ?? [];
+    this.maxSteps = opts.maxStepsPerThread ?? 100_000;
+    this.debug = opts.debug ?? false;
+    this.keepTrace = opts.keepTrace ?? true;
+    this.chooseFn = opts.choose;
+    const reg = this.registry;
+    const world: World = {
+      lock: (name, o) => {
+        const h = reg.lock(name, o?.cls ?? name, o?.ownerless ?? false);
+        this.initObject(h, undefined);
+        return h;
+      },
+      cell: (name, initial) => {
+        const h = reg.cell<any>(name);
+        this.initObject(h, initial);
+        return h;
+      },
+      queue: (name) => {
+        const h = reg.queue(name);
+        this.initObject(h, undefined);
+        return h;
+      },
+    };
+    const state = model.setup(world);
+    this.state = this.debug ? deepFreeze(state) : state;
+    for (const m of this.monitors) m.beginExecution?.(this);
+    for (const spec of model.threads) this.addThread(spec.name, () => spec.body(this.state), false);
+    for (const t of this.threads) this.advance(t, undefined);
+    this.checkEnd();
+  }
+
+  // ---- ExecutionContext -------------------------------------------------------------------
+
+  get step(): number {
+    return this.schedule.length;
+  }
+  threadName(t: number): string {
+    return this.threads[t].name;
+  }
+  currentFunction(t: number): string {
+    const s = this.threads[t].fnStack;
+    return s.length ? s[s.length - 1] : this.threads[t].name;
+  }
+  functionStack(t: number): readonly string[] {
+    return this.threads[t].fnStack;
+  }
+  currentLabel(t: number): string | undefined {
+    return this.threads[t].label;
+  }
+  held(t: number): ReadonlyArray<{ lock: Lock; mode: LockMode }> {
+    return this.threads[t].heldLocks;
+  }
+  report(finding: FindingSpec): void {
+    this.raised.push({ spec: finding, at: this.schedule.length, thread: this.lastThread });
+  }
+  pending(t: number): Op | undefined {
+    return this.threads[t]?.pending ?? undefined;
+  }
+  token(): string {
+    return encodeToken(this.schedule, this.choices);
+  }
+
+  // ---- scheduling interface for explorers -----------------------------------------------------
+
+  isRunnable(t: number): boolean {
+    const th = this.threads[t];
+    return th !== undefined && th.status === 'runnable';
+  }
+
+  runnable(): number[] {
+    const r: number[] = [];
+    for (const t of this.threads) if (t.status === 'runnable') r.push(t.id);
+    return r;
+  }
+
+  get finished(): boolean {
+    return this.outcome !== 'running';
+  }
+
+  /**
+   * Conservative access set of a thread's pending op, computed before it runs (the actual
+   * event may touch fewer objects, never others that matter for commutation).
+   */
+  pendingAccess(t: number): number[] {
+    const th = this.threads[t];
+    const op = th.pending!;
+    return this.accessOf(th, op);
+  }
+
+  private accessOf(th: ThreadRec, op: Op): number[] {
+    switch (op.k) {
+      case 'acquire':
+      case 'release':
+      case 'downgrade':
+        return [(op.lock.id << 2) | ACC_WRITE];
+      case 'read':
+        return [op.cell.id << 2];
+      case 'write':
+      case 'update':
+        return [(op.cell.id << 2) | ACC_WRITE];
+      case 'wait': {
+        const a = [(op.queue.id << 2) | ACC_WRITE];
+        for (const c of op.reads) a.push(c.id << 2);
+        return a;
+      }
+      case 'wake':
+        return [(op.queue.id << 2) | ACC_WRITE];
+      case 'spawn':
+        return [(this.threadTableObj() << 2) | ACC_WRITE];
+      case 'join':
+        return [((this.threads[op.thread]?.obj ?? this.threadTableObj()) << 2) | ACC_WRITE];
+      case 'resume':
+      case 'start':
+        return [(th.obj << 2) | ACC_SYNC];
+      case 'exit':
+        return [(th.obj << 2) | ACC_WRITE];
+      default:
+        return [];
+    }
+  }
+
+  private threadTableObj(): number {
+    return this.registry.thread('<thread table>').id;
+  }
+
+  /** Run one step of thread `t`. Returns the step's access set. */
+  stepThread(t: number): number[] {
+    const th = this.threads[t];
+    if (th?.status !== 'runnable') throw new Error(`thread ${t} is not runnable`);
+    if (this.outcome !== 'running') throw new Error('execution has ended');
+    const last = this.lastThread;
+    if (last !== -1 && last !== t && this.threads[last].status === 'runnable') this.preemptions++;
+    this.lastThread = t;
+    const op = th.pending!;
+    th.pending = null;
+    this.cur = [];
+    this.curNote = undefined;
+    const pos = this.schedule.length;
+    this.schedule.push(t);
+    if (this.keepTrace)
+      this.records.push({ thread: t, op, fn: this.currentFunction(t), label: th.label, note: undefined });
+    th.steps++;
+    let value: unknown;
+    let resumeNow = true;
+    try {
+      switch (op.k) {
+        case 'acquire':
+          [value, resumeNow] = this.doAcquire(th, op.lock, op.mode, op.try, op.info);
+          break;
+        case 'release':
+          this.doRelease(th, op.lock, op.mode, op.info);
+          break;
+        case 'downgrade':
+          this.doDowngrade(th, op.lock);
+          break;
+        case 'read':
+          this.touch(op.cell.id, false);
+          value = this.values[op.cell.id];
+          this.emitAccess(th, op.cell, false);
+          break;
+        case 'write':
+          this.touch(op.cell.id, true);
+          this.values[op.cell.id] = this.debug ? deepFreeze(op.value) : op.value;
+          this.emitAccess(th, op.cell, true);
+          break;
+        case 'update': {
+          this.touch(op.cell.id, true);
+          const nv = op.fn(this.values[op.cell.id]);
+          this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
+          value = nv;
+          this.emitAccess(th, op.cell, true);
+          break;
+        }
+        case 'wait':
+          [value, resumeNow] = this.doWait(th, op);
+          break;
+        case 'wake':
+          this.doWake(th, op.queue, op.all);
+          break;
+        case 'spawn':
+          this.touch(this.threadTableObj(), true);
+          value = this.addThread(op.name, op.body, true).id;
+          this.touch(this.threads[value as number].obj, true, true);
+          this.emit({ type: 'spawn', thread: th.id, child: value as number });
+          break;
+        case 'join':
+          [value, resumeNow] = this.doJoin(th, op.thread);
+          break;
+        case 'resume':
+          this.touch(th.obj, false, true);
+          value = th.resumeValue;
+          th.resumeValue = undefined;
+          if (th.waitingFor?.kind === 'lock') {
+            const w = th.waitingFor;
+            this.emit({ type: 'acquired', thread: th.id, lock: w.lock, mode: w.mode, how: 'granted' });
+          }
+          th.waitingFor = null;
+          break;
+        case 'start':
+          this.touch(th.obj, false, true);
+          break;
+        case 'exit':
+          this.doExit(th);
+          resumeNow = false;
+          break;
+        default:
+          throw new Error(`op '${op.k}' is not a scheduling op`);
+      }
+      if (resumeNow) {
+        if (th.steps > this.maxSteps) {
+          this.raised.push({
+            spec: {
+              kind: 'livelock',
+              title: `thread ${th.name} ran past its step bound (${this.maxSteps})`,
+              functions: [this.currentFunction(th.id)],
+            },
+            at: pos,
+            thread: th.id,
+          });
+          this.kill(th, 'livelock');
+        } else this.advance(th, value);
+      }
+    } catch (e) {
+      this.oops(th, e, pos);
+    }
+    if (this.keepTrace && this.curNote !== undefined) this.records[pos].note = this.curNote;
+    this.accesses.push(this.cur);
+    if (this.outcome === 'running') this.checkEnd();
+    return this.cur;
+  }
+
+  /** Stop the execution (an explorer cut it short). */
+  stop(): void {
+    if (this.outcome === 'running') this.outcome = 'stopped';
+  }
+
+  // ---- end of execution ----------------------------------------------------------------------
+
+  private checkEnd(): void {
+    if (this.outcome !== 'running') return;
+    let runnable = 0;
+    let blocked = 0;
+    for (const t of this.threads) {
+      if (t.status === 'runnable') runnable++;
+      else if (t.status === 'blocked') blocked++;
+    }
+    this.runnableCount = runnable;
+    if (runnable > 0) return;
+    if (this.firstDeath) {
+      // Threads blocked behind a dead thread's locks are a consequence of its failure.
+      this.outcome = this.firstDeath;
+    } else if (blocked > 0) {
+      this.outcome = 'deadlock';
+      this.raised.push({ spec: this.deadlockFinding(), at: this.schedule.length, thread: -1 });
+    } else {
+      this.outcome = 'done';
+      this.finalCheck();
+    }
+  }
+
+  /** Run monitors' end hooks; explorers call this once the execution is over. */
+  finish(): void {
+    for (const m of this.monitors) m.endExecution?.(this, this.outcome);
+  }
+
+  private finalCheck(): void {
+    if (!this.model.check) return;
+    const view: FinalView = {
+      peek: <T>(c: Cell<T>) => this.values[c.id] as T,
+      threads: this.threads.map((t) => ({ name: t.name, status: t.status })),
+      results: this.threads.map((t) => t.result),
+    };
+    try {
+      const out = this.model.check(this.state, view) ?? [];
+      for (const spec of out) this.raised.push({ spec, at: this.schedule.length, thread: -1 });
+      if (out.length) this.outcome = 'failed';
+    } catch (e) {
+      this.oops(null, e, this.schedule.length);
+    }
+  }
+
+  describeWait(t: number): string {
+    const th = this.threads[t];
+    const w = th.waitingFor;
+    if (!w) return 'nothing';
+    switch (w.kind) {
+      case 'lock': {
+        const st = this.locks[w.lock.id]!;
+        const hs = st.holders.map((h) => `${this.threads[h.t].name} (${h.mode})`).join(', ') || 'nobody';
+        return `${w.lock.cls} (${w.mode}), held by ${hs}`;
+      }
+      case 'queue':
+        return `wait queue ${w.queue.key}`;
+      case 'join':
+        return `thread ${this.threads[w.thread].name} to exit`;
+    }
+  }
+
+  private deadlockFinding(): FindingSpec {
+    const blocked = this.threads.filter((t) => t.status === 'blocked');
+    const locks: string[] = [];
+    const functions: string[] = [];
+    const lines: string[] = [];
+    for (const t of blocked) {
+      const w = t.waitingFor!;
+      if (w.kind === 'lock') locks.push(w.lock.cls);
+      functions.push(this.currentFunction(t.id));
+      const holds = t.heldLocks.map((h) => `${h.lock.cls} (${h.mode})`).join(', ') || 'no locks';
+      lines.push(
+        `${t.name} in ${this.currentFunction(t.id)} waits for ${this.describeWait(t.id)}; holds ${holds}`,
+      );
+      for (const h of t.heldLocks) locks.push(h.lock.cls);
+    }
+    return {
+      kind: 'deadlock',
+      title: `deadlock: ${blocked.map((t) => t.name).join(', ')} blocked forever`,
+      message: lines.join('\n'),
+      locks,
+      functions,
+      details: {
+        blocked: blocked.map((t) => ({
+          thread: t.name,
+          function: this.currentFunction(t.id),
+          waitsFor: this.describeWait(t.id),
+          holds: t.heldLocks.map((h) => ({ lock: h.lock.cls, mode: h.mode })),
+        })),
+      },
+    };
+  }
+
+  /**
+   * Model code threw (or asserted): the finding is recorded and that thread dies, as an oops
+   * kills the task in the kernel; its locks stay held and the other threads go on, so the
+   * explorer still sees their later steps. A throw in the final check ends the execution.
+   */
+  private oops(th: ThreadRec | null, e: unknown, pos: number): void {
+    if (e instanceof EngineAbort) throw e;
+    let spec: FindingSpec;
+    let kind: Outcome;
+    if (e instanceof ModelFailure) {
+      spec = { ...e.finding };
+      if (th && !spec.functions?.length) spec.functions = [this.currentFunction(th.id)];
+      kind = 'failed';
+    } else {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const where = th ? this.currentFunction(th.id) : 'final check';
+      const frames = (err.stack ?? '')
+        .split('\n')
+        .slice(1, 6)
+        .map((l) => l.trim());
+      spec = {
+        kind: 'oops',
+        title: `model code threw in ${where}: ${err.message}`,
+        message: `${err.name}: ${err.message}`,
+        functions: [where],
+        details: { error: err.name, message: err.message, stack: frames },
+      };
+      kind = 'oops';
+    }
+    this.raised.push({ spec, at: pos, thread: th?.id ?? -1 });
+    if (th) this.kill(th, kind);
+    else this.outcome = kind;
+  }
+
+  /** End a thread that failed: it exits at its next step, keeping what it holds. */
+  private kill(th: ThreadRec, why: Outcome): void {
+    th.gen = null;
+    th.dead = why;
+    th.pending = { k: 'exit' };
+    this.firstDeath ??= why;
+  }
+
+  // ---- threads -------------------------------------------------------------------------------
+
+  private addThread(name: string, body: () => ThreadGen, spawned: boolean): ThreadRec {
+    const id = this.threads.length;
+    const obj = this.registry.thread(`<thread ${id}>`).id;
+    const th: ThreadRec = {
+      id,
+      name,
+      obj,
+      gen: null,
+      body,
+      status: 'runnable',
+      pending: spawned ? { k: 'start' } : null,
+      resumeValue: undefined,
+      waitingFor: null,
+      steps: 0,
+      fnStack: [],
+      label: undefined,
+      choices: 0,
+      handle: { id, name, local: {} },
+      result: undefined,
+      dead: undefined,
+      heldLocks: [],
+    };
+    this.threads.push(th);
+    return th;
+  }
+
+  /** Run thread code until its next scheduling op, handling inline ops on the way. */
+  private advance(th: ThreadRec, value: unknown): void {
+    try {
+      if (!th.gen) {
+        th.gen = th.body!();
+        th.body = null;
+        value = undefined;
+      }
+      const gen = th.gen;
+      let r = gen.next(value);
+      for (;;) {
+        if (r.done) {
+          th.result = r.value;
+          th.pending = { k: 'exit' };
+          return;
+        }
+        const op = r.value;
+        switch (op.k) {
+          case 'choose': {
+            const v = this.chooseFn(th.id, th.choices++, op.n);
+            if (!Number.isInteger(v) || v < 0 || v >= op.n)
+              throw new Error(`choice ${v} out of range [0, ${op.n}) for ${op.why}`);
+            this.choices.push(v);
+            r = gen.next(v);
+            continue;
+          }
+          case 'enter':
+            th.fnStack.push(op.fn);
+            th.label = undefined;
+            r = gen.next(undefined);
+            continue;
+          case 'leave':
+            th.fnStack.pop();
+            th.label = undefined;
+            r = gen.next(undefined);
+            continue;
+          case 'at':
+            th.label = op.label;
+            r = gen.next(undefined);
+            continue;
+          case 'report':
+            this.raised.push({
+              spec: {
+                ...op.finding,
+                functions: op.finding.functions?.length
+                  ? op.finding.functions
+                  : [this.currentFunction(th.id)],
+              },
+              at: this.schedule.length,
+              thread: th.id,
+            });
+            r = gen.next(undefined);
+            continue;
+          case 'self':
+            r = gen.next(th.handle);
+            continue;
+          case 'object':
+            r = gen.next(this.objectOp(op));
+            continue;
+          default:
+            th.pending = op;
+            return;
+        }
+      }
+    } catch (e) {
+      this.oops(th, e, Math.max(0, this.schedule.length - 1));
+    }
+  }
+
+  private objectOp(op: Extract<Op, { k: 'object' }>): AnyHandle {
+    const reg = this.registry;
+    const h =
+      op.make === 'lock'
+        ? reg.lock(op.key, op.cls ?? op.key, op.ownerless ?? false)
+        : op.make === 'cell'
+          ? reg.cell(op.key)
+          : reg.queue(op.key);
+    const known = op.make === 'lock' ? this.locks[h.id] : op.make === 'queue' ? this.queues[h.id] : undefined;
+    if (op.make === 'cell' ? !(h.id in this.values) : !known) this.initObject(h, op.init);
+    return h;
+  }
+
+  private initObject(h: AnyHandle, initial: unknown): void {
+    if (h.kind === 'lock') {
+      if (this.locks[h.id]) throw new Error(`lock '${h.key}' declared twice`);
+      this.locks[h.id] = { holders: [], waiters: [] };
+    } else if (h.kind === 'queue') {
+      if (this.queues[h.id]) throw new Error(`wait queue '${h.key}' declared twice`);
+      this.queues[h.id] = [];
+    } else if (h.kind === 'cell') {
+      if (h.id in this.values) throw new Error(`cell '${h.key}' declared twice`);
+      this.values[h.id] = this.debug ? deepFreeze(initial) : initial;
+    }
+  }
+
+  private block(th: ThreadRec, w: WaitTarget): void {
+    th.status = 'blocked';
+    th.waitingFor = w;
+  }
+
+  private unblock(t: number, value: unknown): void {
+    const th = this.threads[t];
+    th.status = 'runnable';
+    th.resumeValue = value;
+    th.pending = { k: 'resume' };
+    this.touch(th.obj, true, true);
+  }
+
+  private touch(obj: number, write: boolean, sync = false): void {
+    this.cur.push((obj << 2) | (write ? ACC_WRITE : 0) | (sync ? ACC_SYNC : 0));
+  }
+
+  private emit(e: Parameters<NonNullable<Monitor['onEvent']>>[0]): void {
+    for (const m of this.monitors) m.onEvent?.(e, this);
+  }
+
+  private emitAccess(th: ThreadRec, cell: Cell<unknown>, write: boolean): void {
+    if (this.monitors.length) this.emit({ type: 'access', thread: th.id, cell, write });
+  }
+
+  // ---- locks -----------------------------------------------------------------------------------
+
+  private grantable(st: LockState, mode: LockMode): boolean {
+    if (st.waiters.length) return false;
+    if (mode === 'exclusive') return st.holders.length === 0;
+    for (const h of st.holders) if (h.mode === 'exclusive') return false;
+    return true;
+  }
+
+  private take(th: ThreadRec, lock: Lock, st: LockState, mode: LockMode): void {
+    st.holders.push({ t: th.id, mode });
+    th.heldLocks.push({ lock, mode });
+  }
+
+  private doAcquire(
+    th: ThreadRec,
+    lock: Lock,
+    mode: LockMode,
+    isTry: boolean,
+    info: unknown,
+  ): [unknown, boolean] {
+    const st = this.locks[lock.id];
+    if (!st) throw new Error(`lock '${lock.key}' was never declared`);
+    this.touch(lock.id, true);
+    this.emit({ type: 'acquire', thread: th.id, lock, mode, try: isTry, info });
+    if (this.grantable(st, mode)) {
+      this.take(th, lock, st, mode);
+      this.emit({ type: 'acquired', thread: th.id, lock, mode, how: isTry ? 'try' : 'immediate' });
+      return [true, true];
+    }
+    if (isTry) {
+      this.curNote = 'trylock failed';
+      this.emit({ type: 'try-failed', thread: th.id, lock, mode });
+      return [false, true];
+    }
+    st.waiters.push({ t: th.id, mode });
+    this.block(th, { kind: 'lock', lock, mode });
+    this.curNote = `blocked: ${this.describeWait(th.id)}`;
+    this.emit({ type: 'blocked', thread: th.id, lock, mode });
+    return [undefined, false];
+  }
+
+  private doRelease(th: ThreadRec, lock: Lock, mode: LockMode | undefined, info: unknown): void {
+    const st = this.locks[lock.id];
+    if (!st) throw new Error(`lock '${lock.key}' was never declared`);
+    this.touch(lock.id, true);
+    let hi = st.holders.findIndex((h) => h.t === th.id);
+    if (hi < 0 && lock.ownerless && st.holders.length) hi = 0;
+    if (hi < 0) {
+      this.raised.push({
+        spec: {
+          kind: 'bad-unlock',
+          title: `${th.name} released ${lock.cls} which it does not hold`,
+          locks: [lock.cls],
+          functions: [this.currentFunction(th.id)],
+        },
+        at: this.schedule.length - 1,
+        thread: th.id,
+      });
+      this.curNote = 'bad unlock: not held';
+      return;
+    }
+    const holder = st.holders[hi];
+    if (mode && mode !== holder.mode) {
+      this.raised.push({
+        spec: {
+          kind: 'bad-unlock',
+          title: `${th.name} released ${lock.cls} as ${mode} but it was taken ${holder.mode}`,
+          locks: [lock.cls],
+          functions: [this.currentFunction(th.id)],
+        },
+        at: this.schedule.length - 1,
+        thread: th.id,
+      });
+      this.curNote = `bad unlock: held ${holder.mode}`;
+    }
+    st.holders.splice(hi, 1);
+    const owner = this.threads[holder.t];
+    const oi = owner.heldLocks.findIndex((h) => h.lock.id === lock.id);
+    if (oi >= 0) owner.heldLocks.splice(oi, 1);
+    this.emit({ type: 'release', thread: th.id, lock, mode: holder.mode, info });
+    this.grantWaiters(lock, st);
+  }
+
+  private doDowngrade(th: ThreadRec, lock: Lock): void {
+    const st = this.locks[lock.id]!;
+    this.touch(lock.id, true);
+    const h = st.holders.find((x) => x.t === th.id && x.mode === 'exclusive');
+    if (!h) {
+      this.raised.push({
+        spec: {
+          kind: 'bad-unlock',
+          title: `${th.name} downgraded ${lock.cls} which it does not hold for write`,
+          locks: [lock.cls],
+          functions: [this.currentFunction(th.id)],
+        },
+        at: this.schedule.length - 1,
+        thread: th.id,
+      });
+      return;
+    }
+    h.mode = 'shared';
+    const mine = th.heldLocks.find((x) => x.lock.id === lock.id);
+    if (mine) mine.mode = 'shared';
+    this.emit({ type: 'downgrade', thread: th.id, lock });
+    this.grantWaiters(lock, st);
+  }
+
+  /** FIFO hand-off: the head writer alone, or the run of readers at the head. */
+  private grantWaiters(lock: Lock, st: LockState): void {
+    const granted: string[] = [];
+    while (st.waiters.length) {
+      const w = st.waiters[0];
+      const ok =
+        w.mode === 'exclusive' ? st.holders.length === 0 : !st.holders.some((h) => h.mode === 'exclusive');
+      if (!ok) break;
+      st.waiters.shift();
+      const wt = this.threads[w.t];
+      this.take(wt, lock, st, w.mode);
+      this.unblock(w.t, true);
+      granted.push(wt.name);
+      if (w.mode === 'exclusive') break;
+    }
+    if (granted.length) this.curNote = `granted to ${granted.join(', ')}`;
+  }
+
+  // ---- wait queues and join --------------------------------------------------------------------
+
+  private doWait(th: ThreadRec, op: Extract<Op, { k: 'wait' }>): [unknown, boolean] {
+    const q = this.queues[op.queue.id];
+    if (!q) throw new Error(`wait queue '${op.queue.key}' was never declared`);
+    for (const c of op.reads) this.touch(c.id, false);
+    const reads = op.reads;
+    const peek = <T>(c: Cell<T>): T => {
+      if (!reads.includes(c as Cell<unknown>))
+        throw new Error(`wait condition on '${op.queue.key}' read cell '${c.key}' not listed in its reads`);
+      return this.values[c.id] as T;
+    };
+    if (op.until(peek)) return [true, true];
+    this.touch(op.queue.id, true);
+    q.push(th.id);
+    this.block(th, { kind: 'queue', queue: op.queue });
+    this.curNote = `sleeps on ${op.queue.key}`;
+    return [undefined, false];
+  }
+
+  private doWake(th: ThreadRec, queue: WaitQueue, all: boolean): void {
+    const q = this.queues[queue.id];
+    if (!q) throw new Error(`wait queue '${queue.key}' was never declared`);
+    this.touch(queue.id, true);
+    const woken = all ? q.splice(0) : q.splice(0, 1);
+    for (const t of woken) this.unblock(t, false);
+    if (woken.length) this.curNote = `woke ${woken.map((t) => this.threads[t].name).join(', ')}`;
+    this.emit({ type: 'wake', thread: th.id, woken });
+  }
+
+  private doJoin(th: ThreadRec, t: number): [unknown, boolean] {
+    const target = this.threads[t];
+    if (!target) throw new Error(`join: no thread ${t}`);
+    if (target.status === 'done') {
+      this.touch(target.obj, false);
+      this.emit({ type: 'join', thread: th.id, joined: t });
+      return [target.result, true];
+    }
+    this.touch(target.obj, true);
+    let js = this.joiners[t];
+    if (!js) js = this.joiners[t] = [];
+    js.push(th.id);
+    this.block(th, { kind: 'join', thread: t });
+    this.curNote = `waits for ${target.name}`;
+    return [undefined, false];
+  }
+
+  private doExit(th: ThreadRec): void {
+    this.touch(th.obj, true);
+    th.status = 'done';
+    th.fnStack.length = 0;
+    if (th.heldLocks.length && !th.dead) {
+      const locks = th.heldLocks.filter((h) => !h.lock.ownerless);
+      if (locks.length)
+        this.raised.push({
+          spec: {
+            kind: 'lock-held-at-exit',
+            title: `${th.name} exited holding ${locks.map((h) => h.lock.cls).join(', ')}`,
+            locks: locks.map((h) => h.lock.cls),
+            functions: [th.name],
+          },
+          at: this.schedule.length - 1,
+          thread: th.id,
+        });
+    }
+    this.emit({ type: 'exit', thread: th.id });
+    const js = this.joiners[th.id];
+    if (js) {
+      for (const j of js) {
+        this.unblock(j, th.result);
+        this.emit({ type: 'join', thread: j, joined: th.id });
+      }
+      js.length = 0;
+    }
+  }
+}

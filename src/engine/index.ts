@@ -1,0 +1,41 @@
+// The engine's public API: everything a user needs to write and check a model.
+export { type CheckOptions, type CheckResult, check, type Mode, replay } from './check.js';
+export { EngineAbort, Execution, type Outcome } from './execution.js';
+export type { Finding, TraceStep } from './findings.js';
+export { signatureOf } from './findings.js';
+export type { EngineEvent, ExecutionContext, FinalView, Model, Monitor, ThreadSpec } from './model.js';
+export { defineModel } from './model.js';
+export type { Cell, Lock, WaitQueue, World } from './objects.js';
+export {
+  acquire,
+  assert,
+  at,
+  call,
+  cellObject,
+  choose,
+  downgrade,
+  type FindingSpec,
+  fail,
+  join,
+  type LockMode,
+  lockObject,
+  ModelFailure,
+  type Op,
+  type Peek,
+  queueObject,
+  read,
+  release,
+  report,
+  self,
+  spawn,
+  type ThreadGen,
+  type ThreadHandle,
+  tryAcquire,
+  update,
+  waitUntil,
+  wake,
+  write,
+} from './ops.js';
+export { ReplayMismatch, type RunStats, replayExecution, type StopReason } from './run.js';
+export { decodeToken, encodeToken, TokenError } from './token.js';
+export { describeOp, traceOf } from './trace.js';

@@ -1,0 +1,80 @@
+// A model: an initial-state factory, threads as generator functions, and checks on the end state.
+
+import type { Cell, World } from './objects.js';
+import type { FindingSpec, ThreadGen } from './ops.js';
+
+export interface ThreadSpec<S> {
+  name: string;
+  body: (state: S) => ThreadGen;
+}
+
+/** Read-only view of an execution's end state, for final checks. */
+export interface FinalView {
+  peek<T>(cell: Cell<T>): T;
+  /** How each thread ended. */
+  threads: ReadonlyArray<{ name: string; status: 'done' | 'blocked' | 'runnable' }>;
+  /** Values returned by the threads' bodies, by thread id. */
+  results: readonly unknown[];
+}
+
+export interface Model<S = any> {
+  name: string;
+  /** Builds the initial state; called once per execution and must be deterministic. */
+  setup(world: World): S;
+  threads: ThreadSpec<S>[];
+  /** Properties of the end state of each execution that ran to its end (not oopsed). */
+  check?(state: S, view: FinalView): FindingSpec[] | undefined;
+  /** Observers created once per run (e.g. lockdep), fed every execution. */
+  monitors?: () => Monitor[];
+}
+
+export function defineModel<S>(model: Model<S>): Model<S> {
+  if (!model.threads.length) throw new Error(`model '${model.name}' has no threads`);
+  return model;
+}
+
+// ---- monitors: how higher layers (lockdep, race detection) watch executions ------------------
+
+import type { Lock } from './objects.js';
+import type { LockMode, Op } from './ops.js';
+
+export type EngineEvent =
+  | { type: 'acquire'; thread: number; lock: Lock; mode: LockMode; try: boolean; info?: unknown }
+  | { type: 'acquired'; thread: number; lock: Lock; mode: LockMode; how: 'immediate' | 'try' | 'granted' }
+  | { type: 'try-failed'; thread: number; lock: Lock; mode: LockMode }
+  | { type: 'blocked'; thread: number; lock: Lock; mode: LockMode }
+  | { type: 'release'; thread: number; lock: Lock; mode: LockMode; info?: unknown }
+  | { type: 'downgrade'; thread: number; lock: Lock }
+  | { type: 'access'; thread: number; cell: Cell<unknown>; write: boolean }
+  | { type: 'spawn'; thread: number; child: number }
+  | { type: 'join'; thread: number; joined: number }
+  | { type: 'wake'; thread: number; woken: readonly number[] }
+  | { type: 'exit'; thread: number };
+
+/** The parts of a running execution a monitor may look at. */
+export interface ExecutionContext {
+  /** Position of the current step in the execution (0-based). */
+  readonly step: number;
+  threadName(t: number): string;
+  /** Model function the thread is in (innermost `call`). */
+  currentFunction(t: number): string;
+  /** The whole function stack of a thread, outermost first. */
+  functionStack(t: number): readonly string[];
+  currentLabel(t: number): string | undefined;
+  /** Locks a thread holds in the engine's lock table, in acquisition order. */
+  held(t: number): ReadonlyArray<{ lock: Lock; mode: LockMode }>;
+  report(finding: FindingSpec): void;
+  /** The op a thread will execute next, if runnable. */
+  pending(t: number): Op | undefined;
+  /** Replay token of the execution so far. */
+  token(): string;
+}
+
+export interface Monitor {
+  beginExecution?(x: ExecutionContext): void;
+  onEvent?(e: EngineEvent, x: ExecutionContext): void;
+  /** Called once at the end of each execution; `outcome` says how it ended. */
+  endExecution?(x: ExecutionContext, outcome: string): void;
+  /** Findings known only from the whole run (e.g. predicted lock-order cycles). */
+  endRun?(): FindingSpec[];
+}

@@ -1,0 +1,222 @@
+// The op vocabulary: what a model thread yields at each step another thread could observe.
+//
+// Scheduling ops (acquire, release, read, write, ...) are points where the explorer may switch
+// threads; code between two of them runs atomically. Inline ops (choose, enter, leave, at,
+// report, self) are handled on the spot without a scheduling point.
+//
+// Model code normally uses the typed generator helpers at the bottom (`yield* read(cell)`);
+// the raw op constructors exist for hot loops and for building other primitives.
+
+import type { Cell, Lock, WaitQueue } from './objects.js';
+
+export type LockMode = 'exclusive' | 'shared';
+
+/** What a finding raised from model code says; the engine adds signature, token and trace. */
+export interface FindingSpec {
+  kind: string;
+  title: string;
+  message?: string;
+  /** Lock class names involved (for signatures and reports). */
+  locks?: string[];
+  /** Model function names involved (for signatures and reports). */
+  functions?: string[];
+  /** Free-form structured details, kept in JSON output. */
+  details?: unknown;
+}
+
+export type Op =
+  | { k: 'acquire'; lock: Lock; mode: LockMode; try: boolean; info?: unknown }
+  | { k: 'release'; lock: Lock; mode: LockMode | undefined; info?: unknown }
+  | { k: 'downgrade'; lock: Lock; info?: unknown }
+  | { k: 'read'; cell: Cell<unknown> }
+  | { k: 'write'; cell: Cell<unknown>; value: unknown }
+  | { k: 'update'; cell: Cell<unknown>; fn: (old: any) => unknown }
+  | { k: 'wait'; queue: WaitQueue; reads: readonly Cell<unknown>[]; until: (peek: Peek) => boolean }
+  | { k: 'wake'; queue: WaitQueue; all: boolean }
+  | { k: 'spawn'; name: string; body: () => ThreadGen }
+  | { k: 'join'; thread: number }
+  | { k: 'resume' }
+  | { k: 'start' }
+  | { k: 'exit' }
+  // inline ops
+  | { k: 'choose'; n: number; why: string }
+  | { k: 'enter'; fn: string }
+  | { k: 'leave' }
+  | { k: 'at'; label: string }
+  | { k: 'report'; finding: FindingSpec }
+  | { k: 'self' }
+  | {
+      k: 'object';
+      key: string;
+      make: 'lock' | 'cell' | 'queue';
+      init?: unknown;
+      cls?: string;
+      ownerless?: boolean;
+    };
+
+export type ThreadGen = Generator<Op, unknown, any>;
+
+/** Read access to cells inside a wait condition; only cells listed in the wait op may be read. */
+export type Peek = <T>(cell: Cell<T>) => T;
+
+/** A handle on the running thread, for thread-local model state (the kernel's `current`). */
+export interface ThreadHandle {
+  readonly id: number;
+  readonly name: string;
+  /** Thread-local state owned by the model (e.g. preempt count). Never shared. */
+  readonly local: Record<string, unknown>;
+}
+
+export const isInline = (op: Op): boolean => {
+  switch (op.k) {
+    case 'choose':
+    case 'enter':
+    case 'leave':
+    case 'at':
+    case 'report':
+    case 'self':
+    case 'object':
+      return true;
+    default:
+      return false;
+  }
+};
+
+// ---- typed generator helpers: the model API -------------------------------------------------
+
+/** Take `lock` in `mode`; sleeps (FIFO) until granted. */
+export function* acquire(lock: Lock, mode: LockMode = 'exclusive', info?: unknown): Generator<Op, void, any> {
+  yield { k: 'acquire', lock, mode, try: false, info };
+}
+
+/** Try to take `lock` in `mode` without sleeping; true when taken. */
+export function* tryAcquire(
+  lock: Lock,
+  mode: LockMode = 'exclusive',
+  info?: unknown,
+): Generator<Op, boolean, any> {
+  return (yield { k: 'acquire', lock, mode, try: true, info }) as boolean;
+}
+
+/** Release `lock`. `mode` states what the caller believes it holds (checked: bad-unlock). */
+export function* release(lock: Lock, mode?: LockMode, info?: unknown): Generator<Op, void, any> {
+  yield { k: 'release', lock, mode, info };
+}
+
+/** Turn an exclusive hold into a shared one, waking shared waiters at the head of the queue. */
+export function* downgrade(lock: Lock, info?: unknown): Generator<Op, void, any> {
+  yield { k: 'downgrade', lock, info };
+}
+
+export function* read<T>(cell: Cell<T>): Generator<Op, T, any> {
+  return (yield { k: 'read', cell }) as T;
+}
+
+export function* write<T>(cell: Cell<T>, value: T): Generator<Op, void, any> {
+  yield { k: 'write', cell, value };
+}
+
+/** Atomic read-modify-write; returns the new value. */
+export function* update<T>(cell: Cell<T>, fn: (old: T) => T): Generator<Op, T, any> {
+  return (yield { k: 'update', cell, fn }) as T;
+}
+
+/**
+ * Sleep on `queue` until `until` holds, re-checked after every wake-up (the kernel's
+ * `wait_event`). The check and the enqueue are one atomic step, like prepare_to_wait +
+ * condition check, so a wake-up between them is not lost. `until` may read only `reads`.
+ */
+export function* waitUntil(
+  queue: WaitQueue,
+  reads: readonly Cell<any>[],
+  until: (peek: Peek) => boolean,
+): Generator<Op, void, any> {
+  for (;;) {
+    const ok = (yield { k: 'wait', queue, reads, until }) as boolean;
+    if (ok) return;
+  }
+}
+
+/** Wake every sleeper on `queue` (wake_up_all), or only the first (`all = false`). */
+export function* wake(queue: WaitQueue, all = true): Generator<Op, void, any> {
+  yield { k: 'wake', queue, all };
+}
+
+/** Start a new thread running `body`; returns its id. */
+export function* spawn(name: string, body: () => ThreadGen): Generator<Op, number, any> {
+  return (yield { k: 'spawn', name, body }) as number;
+}
+
+/** Wait for thread `thread` to end. */
+export function* join(thread: number): Generator<Op, void, any> {
+  yield { k: 'join', thread };
+}
+
+/** Nondeterministic choice in [0, n): every value is explored. */
+export function* choose(n: number, why = 'choose'): Generator<Op, number, any> {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`choose(${n}): n must be a positive integer`);
+  if (n === 1) return 0;
+  return (yield { k: 'choose', n, why }) as number;
+}
+
+/** Run `body` as model function `fn`: traces and lock reports name it. */
+export function* call<T>(fn: string, body: Generator<Op, T, any>): Generator<Op, T, any> {
+  yield { k: 'enter', fn };
+  try {
+    return yield* body;
+  } finally {
+    yield { k: 'leave' };
+  }
+}
+
+/** Name the current line of the model (shown in traces), e.g. `yield* at('dax.c:312 get_block')`. */
+export function* at(label: string): Generator<Op, void, any> {
+  yield { k: 'at', label };
+}
+
+/** Record a finding and go on (a WARN, not a BUG). */
+export function* report(finding: FindingSpec): Generator<Op, void, any> {
+  yield { k: 'report', finding };
+}
+
+/** The running thread (the kernel's `current`). */
+export function* self(): Generator<Op, ThreadHandle, any> {
+  return (yield { k: 'self' }) as ThreadHandle;
+}
+
+/**
+ * Get or create an object by a stable key during execution (e.g. a page-cache page's lock).
+ * Ids are stable for a key across all executions of a run, so creation order does not matter.
+ */
+export function* lockObject(
+  key: string,
+  opts: { cls?: string; ownerless?: boolean } = {},
+): Generator<Op, Lock, any> {
+  return (yield { k: 'object', key, make: 'lock', cls: opts.cls, ownerless: opts.ownerless }) as Lock;
+}
+
+export function* cellObject<T>(key: string, init: T): Generator<Op, Cell<T>, any> {
+  return (yield { k: 'object', key, make: 'cell', init }) as Cell<T>;
+}
+
+export function* queueObject(key: string): Generator<Op, WaitQueue, any> {
+  return (yield { k: 'object', key, make: 'queue' }) as WaitQueue;
+}
+
+/** Thrown by `assert`: becomes an `assertion` finding (or the kind given) with the trace. */
+export class ModelFailure extends Error {
+  constructor(readonly finding: FindingSpec) {
+    super(finding.message ?? finding.title);
+    this.name = 'ModelFailure';
+  }
+}
+
+/** Assert inside model code; a failure ends the execution with a finding. */
+export function assert(cond: unknown, title: string, more: Partial<FindingSpec> = {}): asserts cond {
+  if (!cond) throw new ModelFailure({ kind: 'assertion', title, ...more });
+}
+
+/** Fail with a finding of a given kind (e.g. 'lost-write'). */
+export function fail(finding: FindingSpec): never {
+  throw new ModelFailure(finding);
+}

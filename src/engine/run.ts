@@ -1,0 +1,233 @@
+// What every explorer shares: one run's object registry and monitors, findings deduplicated by
+// signature, statistics, and budgets.
+
+import { EngineAbort, Execution, type Outcome } from './execution.js';
+import { type Finding, signatureOf } from './findings.js';
+import type { Model, Monitor } from './model.js';
+import { ObjectRegistry } from './objects.js';
+import type { FindingSpec } from './ops.js';
+import { decodeToken, encodeToken } from './token.js';
+import { traceOf } from './trace.js';
+
+export interface Budget {
+  /** Stop after this many executions. */
+  maxExecutions?: number;
+  /** Stop after this many milliseconds of wall time. */
+  timeLimitMs?: number;
+  /** A thread past this many steps in one execution is a livelock finding. */
+  maxStepsPerThread?: number;
+}
+
+export type StopReason = 'max-executions' | 'time-limit' | 'first-finding' | 'interrupted';
+
+export interface RunStats {
+  executions: number;
+  steps: number;
+  elapsedMs: number;
+  /** DPOR executions cut short because every enabled thread was asleep (0 with wakeup trees). */
+  sleepBlocked: number;
+  /** Longest execution, in steps. */
+  maxDepth: number;
+  /** How executions ended. */
+  outcomes: Partial<Record<Outcome, number>>;
+}
+
+export interface Progress {
+  executions: number;
+  findings: number;
+  elapsedMs: number;
+}
+
+export interface RunOptions extends Budget {
+  debug?: boolean;
+  stopAtFirstFinding?: boolean;
+  onProgress?: (p: Progress) => void;
+  /** Polled between executions; return true to stop (e.g. on Ctrl-C). */
+  shouldStop?: () => boolean;
+}
+
+export type ChooseFn = (thread: number, k: number, n: number) => number;
+
+export class Run<S = any> {
+  readonly registry = new ObjectRegistry();
+  readonly monitors: Monitor[];
+  readonly stats: RunStats = {
+    executions: 0,
+    steps: 0,
+    elapsedMs: 0,
+    sleepBlocked: 0,
+    maxDepth: 0,
+    outcomes: {},
+  };
+  stopReason: StopReason | undefined;
+  private readonly found = new Map<string, Finding>();
+  private readonly started = performance.now();
+  private lastProgress = 0;
+
+  constructor(
+    readonly model: Model<S>,
+    readonly opts: RunOptions,
+  ) {
+    this.monitors = model.monitors?.() ?? [];
+  }
+
+  execution(choose: ChooseFn, keepTrace = false): Execution<S> {
+    return new Execution(this.model, {
+      registry: this.registry,
+      choose,
+      monitors: this.monitors,
+      maxStepsPerThread: this.opts.maxStepsPerThread,
+      debug: this.opts.debug,
+      keepTrace,
+    });
+  }
+
+  /** Account for a finished execution and collect its findings. */
+  finish(ex: Execution<S>): void {
+    ex.finish();
+    const st = this.stats;
+    st.executions++;
+    st.steps += ex.schedule.length;
+    if (ex.schedule.length > st.maxDepth) st.maxDepth = ex.schedule.length;
+    st.outcomes[ex.outcome] = (st.outcomes[ex.outcome] ?? 0) + 1;
+    if (ex.raised.length) this.collect(ex);
+    if (this.opts.onProgress) {
+      const now = performance.now();
+      if (now - this.lastProgress > 200) {
+        this.lastProgress = now;
+        this.opts.onProgress({
+          executions: st.executions,
+          findings: this.found.size,
+          elapsedMs: now - this.started,
+        });
+      }
+    }
+  }
+
+  private collect(ex: Execution<S>): void {
+    const token = encodeToken(ex.schedule, ex.choices);
+    let traced: Execution<S> | undefined;
+    for (const r of ex.raised) {
+      const signature = signatureOf(r.spec);
+      const old = this.found.get(signature);
+      if (old && old.preemptions <= ex.preemptions) continue;
+      // Traces are rebuilt by replaying the execution with step records on (the fast path keeps none).
+      traced ??= ex.records.length ? ex : replayExecution(this.model, token, this.opts, this.registry);
+      const f: Finding = {
+        ...r.spec,
+        signature,
+        token,
+        trace: traceOf(traced, r.at),
+        preemptions: ex.preemptions,
+        threads: ex.threads.map((t) => t.name),
+      };
+      if (old) {
+        f.confirmed = old.confirmed;
+        this.found.set(signature, f);
+      } else this.found.set(signature, f);
+    }
+  }
+
+  /** Findings known only from the whole run (monitors' predictions). */
+  collectRunEnd(): void {
+    for (const m of this.monitors) {
+      for (const spec of m.endRun?.() ?? []) {
+        const signature = signatureOf(spec);
+        if (this.found.has(signature)) continue;
+        const extra = spec as FindingSpec & { token?: string; confirmed?: boolean };
+        this.found.set(signature, {
+          ...spec,
+          signature,
+          token: extra.token ?? '',
+          trace: [],
+          preemptions: 0,
+          threads: this.model.threads.map((t) => t.name),
+        });
+      }
+    }
+  }
+
+  get findings(): Finding[] {
+    return [...this.found.values()];
+  }
+
+  get findingCount(): number {
+    return this.found.size;
+  }
+
+  hasSignature(sig: string): boolean {
+    return this.found.has(sig);
+  }
+
+  getFinding(sig: string): Finding | undefined {
+    return this.found.get(sig);
+  }
+
+  /** Replace a finding's witness with a better one (fewer preemptions). */
+  replaceWitness(f: Finding): void {
+    this.found.set(f.signature, f);
+  }
+
+  /** Checked between executions: a budget reached, a stop requested, or the first finding. */
+  exhausted(): boolean {
+    if (this.stopReason) return true;
+    const o = this.opts;
+    if (o.maxExecutions !== undefined && this.stats.executions >= o.maxExecutions)
+      this.stopReason = 'max-executions';
+    else if (o.timeLimitMs !== undefined && performance.now() - this.started >= o.timeLimitMs)
+      this.stopReason = 'time-limit';
+    else if (o.stopAtFirstFinding && this.found.size > 0) this.stopReason = 'first-finding';
+    else if (o.shouldStop?.()) this.stopReason = 'interrupted';
+    return this.stopReason !== undefined;
+  }
+
+  elapsed(): number {
+    return performance.now() - this.started;
+  }
+}
+
+export class ReplayMismatch extends EngineAbort {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplayMismatch';
+  }
+}
+
+/** Run exactly the execution a token names, with step records, and return it. */
+export function replayExecution<S>(
+  model: Model<S>,
+  token: string,
+  opts: { maxStepsPerThread?: number; debug?: boolean } = {},
+  registry = new ObjectRegistry(),
+  monitors: Monitor[] = [],
+): Execution<S> {
+  const { schedule, choices } = decodeToken(token);
+  let ci = 0;
+  const ex = new Execution(model, {
+    registry,
+    monitors,
+    maxStepsPerThread: opts.maxStepsPerThread,
+    debug: opts.debug,
+    keepTrace: true,
+    choose: (_t, _k, n) => {
+      if (ci >= choices.length)
+        throw new ReplayMismatch(`token has ${choices.length} choices but the model asks for more`);
+      const v = choices[ci++];
+      if (v >= n)
+        throw new ReplayMismatch(`token choice #${ci} is ${v} but the model offers only ${n} values`);
+      return v;
+    },
+  });
+  for (let i = 0; i < schedule.length; i++) {
+    const t = schedule[i];
+    if (ex.finished)
+      throw new ReplayMismatch(`token schedules ${schedule.length} steps but the execution ended after ${i}`);
+    if (!ex.isRunnable(t))
+      throw new ReplayMismatch(
+        `token picks thread ${t} at step ${i} but it is not runnable (runnable: ${ex.runnable().join(', ') || 'none'})`,
+      );
+    ex.stepThread(t);
+  }
+  if (ex.outcome === 'running') ex.stop();
+  return ex;
+}
