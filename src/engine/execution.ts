@@ -306,19 +306,19 @@ export class Execution<S = unknown> implements ExecutionContext {
         case 'read':
           this.touch(op.cell.id, false);
           value = this.values[op.cell.id];
-          this.emitAccess(th, op.cell, false);
+          this.emitAccess(th, op.cell, false, op.info);
           break;
         case 'write':
           this.touch(op.cell.id, true);
           this.values[op.cell.id] = this.debug ? deepFreeze(op.value) : op.value;
-          this.emitAccess(th, op.cell, true);
+          this.emitAccess(th, op.cell, true, op.info);
           break;
         case 'update': {
           this.touch(op.cell.id, true);
           const nv = op.fn(this.values[op.cell.id]);
           this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
           value = nv;
-          this.emitAccess(th, op.cell, true);
+          this.emitAccess(th, op.cell, true, op.info);
           break;
         }
         case 'wait':
@@ -604,6 +604,10 @@ export class Execution<S = unknown> implements ExecutionContext {
           case 'self':
             r = gen.next(th.handle);
             continue;
+          case 'note':
+            this.emit({ type: 'note', thread: th.id, data: op.data });
+            r = gen.next(undefined);
+            continue;
           case 'object':
             r = gen.next(this.objectOp(op));
             continue;
@@ -664,8 +668,8 @@ export class Execution<S = unknown> implements ExecutionContext {
     for (const m of this.monitors) m.onEvent?.(e, this);
   }
 
-  private emitAccess(th: ThreadRec, cell: Cell<unknown>, write: boolean): void {
-    if (this.monitors.length) this.emit({ type: 'access', thread: th.id, cell, write });
+  private emitAccess(th: ThreadRec, cell: Cell<unknown>, write: boolean, info: unknown): void {
+    if (this.monitors.length) this.emit({ type: 'access', thread: th.id, cell, write, info });
   }
 
   // ---- locks -----------------------------------------------------------------------------------

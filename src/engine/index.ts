@@ -20,6 +20,7 @@ export {
   type LockMode,
   lockObject,
   ModelFailure,
+  note,
   type Op,
   type Peek,
   queueObject,

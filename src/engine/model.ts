@@ -45,11 +45,12 @@ export type EngineEvent =
   | { type: 'blocked'; thread: number; lock: Lock; mode: LockMode }
   | { type: 'release'; thread: number; lock: Lock; mode: LockMode; info?: unknown }
   | { type: 'downgrade'; thread: number; lock: Lock }
-  | { type: 'access'; thread: number; cell: Cell<unknown>; write: boolean }
+  | { type: 'access'; thread: number; cell: Cell<unknown>; write: boolean; info?: unknown }
   | { type: 'spawn'; thread: number; child: number }
   | { type: 'join'; thread: number; joined: number }
   | { type: 'wake'; thread: number; woken: readonly number[] }
-  | { type: 'exit'; thread: number };
+  | { type: 'exit'; thread: number }
+  | { type: 'note'; thread: number; data: unknown };
 
 /** The parts of a running execution a monitor may look at. */
 export interface ExecutionContext {

@@ -28,9 +28,9 @@ export type Op =
   | { k: 'acquire'; lock: Lock; mode: LockMode; try: boolean; info?: unknown }
   | { k: 'release'; lock: Lock; mode: LockMode | undefined; info?: unknown }
   | { k: 'downgrade'; lock: Lock; info?: unknown }
-  | { k: 'read'; cell: Cell<unknown> }
-  | { k: 'write'; cell: Cell<unknown>; value: unknown }
-  | { k: 'update'; cell: Cell<unknown>; fn: (old: any) => unknown }
+  | { k: 'read'; cell: Cell<unknown>; info?: unknown }
+  | { k: 'write'; cell: Cell<unknown>; value: unknown; info?: unknown }
+  | { k: 'update'; cell: Cell<unknown>; fn: (old: any) => unknown; info?: unknown }
   | { k: 'wait'; queue: WaitQueue; reads: readonly Cell<unknown>[]; until: (peek: Peek) => boolean }
   | { k: 'wake'; queue: WaitQueue; all: boolean }
   | { k: 'spawn'; name: string; body: () => ThreadGen }
@@ -45,6 +45,7 @@ export type Op =
   | { k: 'at'; label: string }
   | { k: 'report'; finding: FindingSpec }
   | { k: 'self' }
+  | { k: 'note'; data: unknown }
   | {
       k: 'object';
       key: string;
@@ -75,6 +76,7 @@ export const isInline = (op: Op): boolean => {
     case 'at':
     case 'report':
     case 'self':
+    case 'note':
     case 'object':
       return true;
     default:
@@ -108,17 +110,18 @@ export function* downgrade(lock: Lock, info?: unknown): Generator<Op, void, any>
   yield { k: 'downgrade', lock, info };
 }
 
-export function* read<T>(cell: Cell<T>): Generator<Op, T, any> {
-  return (yield { k: 'read', cell }) as T;
+/** Read a cell. `info` is passed to monitors with the access (e.g. its guard lock). */
+export function* read<T>(cell: Cell<T>, info?: unknown): Generator<Op, T, any> {
+  return (yield { k: 'read', cell, info }) as T;
 }
 
-export function* write<T>(cell: Cell<T>, value: T): Generator<Op, void, any> {
-  yield { k: 'write', cell, value };
+export function* write<T>(cell: Cell<T>, value: T, info?: unknown): Generator<Op, void, any> {
+  yield { k: 'write', cell, value, info };
 }
 
 /** Atomic read-modify-write; returns the new value. */
-export function* update<T>(cell: Cell<T>, fn: (old: T) => T): Generator<Op, T, any> {
-  return (yield { k: 'update', cell, fn }) as T;
+export function* update<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Generator<Op, T, any> {
+  return (yield { k: 'update', cell, fn, info }) as T;
 }
 
 /**
@@ -177,6 +180,14 @@ export function* at(label: string): Generator<Op, void, any> {
 /** Record a finding and go on (a WARN, not a BUG). */
 export function* report(finding: FindingSpec): Generator<Op, void, any> {
   yield { k: 'report', finding };
+}
+
+/**
+ * Tell the run's monitors something without a scheduling point (e.g. a lockdep-only map
+ * acquisition such as `jbd2_handle`, which is no lock the engine schedules on).
+ */
+export function* note(data: unknown): Generator<Op, void, any> {
+  yield { k: 'note', data };
 }
 
 /** The running thread (the kernel's `current`). */

@@ -6,12 +6,18 @@ import type { Op } from './ops.js';
 
 export function describeOp(op: Op): string {
   switch (op.k) {
-    case 'acquire':
+    case 'acquire': {
+      const api = apiName(op.info);
+      if (api) return `${api}(${op.lock.cls})`;
       return `${op.try ? 'trylock' : 'lock'} ${op.lock.cls}${op.mode === 'shared' ? ' (read)' : ''}`;
-    case 'release':
+    }
+    case 'release': {
+      const api = apiName(op.info);
+      if (api) return `${api}(${op.lock.cls})`;
       return `unlock ${op.lock.cls}${op.mode === 'shared' ? ' (read)' : ''}`;
+    }
     case 'downgrade':
-      return `downgrade ${op.lock.cls}`;
+      return `${apiName(op.info) ?? 'downgrade'}(${op.lock.cls})`;
     case 'read':
       return `read ${op.cell.key}`;
     case 'write':
@@ -35,6 +41,13 @@ export function describeOp(op: Op): string {
     default:
       return op.k;
   }
+}
+
+/** Ops built by a higher layer may name the API that issued them (`down_read`, `lock_page`). */
+function apiName(info: unknown): string | undefined {
+  if (info && typeof info === 'object' && 'api' in info && typeof (info as { api: unknown }).api === 'string')
+    return (info as { api: string }).api;
+  return undefined;
 }
 
 function short(v: unknown): string {

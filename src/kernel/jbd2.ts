@@ -1,0 +1,115 @@
+// A jbd2 journal (fs/jbd2/transaction.c, commit.c, v4.2-v4.4), reduced to what locking needs:
+// one running transaction that handles join; a commit locks it (T_LOCKED) so that new handle
+// starts wait, waits until every handle of it has stopped (t_updates == 0), then a new
+// transaction opens and the waiters are woken.
+//
+// lockdep of that era saw a handle start as lock_map_acquire(&handle->h_lockdep_map), class
+// `jbd2_handle`, released at jbd2_journal_stop; the commit side was not annotated. Both are
+// modelled that way. A task that already has a handle (current->journal_info) gets a nested
+// reference instead of blocking.
+// Simplifications: no credits or reservations, no checkpointing, a commit takes no other locks.
+
+import {
+  type Cell,
+  note,
+  type Op,
+  update,
+  type WaitQueue,
+  type World,
+  waitUntil,
+  wake,
+} from '../engine/index.js';
+import type { LockdepNote } from './lock-info.js';
+import { current, might_sleep } from './task.js';
+
+export interface TransactionState {
+  tid: number;
+  /** T_LOCKED: a commit has started; new handles wait. */
+  locked: boolean;
+  /** t_updates: handles running in this transaction. */
+  updates: number;
+}
+
+export interface Journal {
+  name: string;
+  state: Cell<TransactionState>;
+  /** j_wait_transaction_locked */
+  waitLocked: WaitQueue;
+  /** j_wait_updates */
+  waitUpdates: WaitQueue;
+}
+
+export interface Handle {
+  journal: Journal;
+  tid: number;
+  /** h_ref: nested starts by the same task. */
+  ref: number;
+}
+
+export const JBD2_HANDLE_CLASS = 'jbd2_handle';
+
+export function journal_init(w: World, name: string): Journal {
+  return {
+    name,
+    state: w.cell<TransactionState>(`${name}.j_running_transaction`, { tid: 1, locked: false, updates: 0 }),
+    waitLocked: w.queue(`${name}.j_wait_transaction_locked`),
+    waitUpdates: w.queue(`${name}.j_wait_updates`),
+  };
+}
+
+const START_NOTE: LockdepNote = {
+  lockdep: 'map-acquire',
+  cls: JBD2_HANDLE_CLASS,
+  read: 0,
+  api: 'jbd2__journal_start',
+};
+const STOP_NOTE: LockdepNote = { lockdep: 'map-release', cls: JBD2_HANDLE_CLASS, api: 'jbd2_journal_stop' };
+
+/** jbd2__journal_start() / start_this_handle(). */
+export function* jbd2_journal_start(j: Journal): Generator<Op, Handle, any> {
+  const task = yield* current();
+  const running = task.journalInfo as Handle | null;
+  if (running && running.journal === j) {
+    running.ref++;
+    return running;
+  }
+  yield* might_sleep('jbd2__journal_start');
+  let tid: number;
+  for (;;) {
+    const st = yield* update(j.state, (s) => (s.locked ? s : { ...s, updates: s.updates + 1 }), {
+      api: 'start_this_handle',
+    });
+    if (!st.locked) {
+      tid = st.tid;
+      break;
+    }
+    // wait_transaction_locked()
+    yield* waitUntil(j.waitLocked, [j.state], (peek) => !peek(j.state).locked);
+  }
+  const h: Handle = { journal: j, tid, ref: 1 };
+  task.journalInfo = h;
+  yield* note(START_NOTE);
+  return h;
+}
+
+/** jbd2_journal_stop(). */
+export function* jbd2_journal_stop(h: Handle): Generator<Op, void, any> {
+  const task = yield* current();
+  if (--h.ref > 0) return;
+  task.journalInfo = null;
+  const st = yield* update(h.journal.state, (s) => ({ ...s, updates: s.updates - 1 }), {
+    api: 'jbd2_journal_stop',
+  });
+  if (st.updates === 0) yield* wake(h.journal.waitUpdates, true);
+  yield* note(STOP_NOTE);
+}
+
+/** jbd2_journal_commit_transaction(), the locking skeleton of a commit by kjournald2. */
+export function* jbd2_journal_commit_transaction(j: Journal): Generator<Op, void, any> {
+  yield* update(j.state, (s) => ({ ...s, locked: true }), { api: 'jbd2_journal_commit_transaction' });
+  yield* waitUntil(j.waitUpdates, [j.state], (peek) => peek(j.state).updates === 0);
+  yield* update(j.state, (s) => ({ tid: s.tid + 1, locked: false, updates: 0 }), {
+    api: 'jbd2_journal_commit_transaction',
+  });
+  yield* wake(j.waitLocked, true);
+}
