@@ -56,7 +56,10 @@ type WaitTarget =
 interface ThreadRec {
   id: number;
   name: string;
+  /** Object that exit writes and join reads. */
   obj: number;
+  /** Object a wake-up (grant, wake, spawn) writes and the woken thread's resume/start reads. */
+  wakeObj: number;
   gen: ThreadGen | null;
   body: (() => ThreadGen) | null;
   status: ThreadStatus;
@@ -261,7 +264,7 @@ export class Execution<S = unknown> implements ExecutionContext {
         return [((this.threads[op.thread]?.obj ?? this.threadTableObj()) << 2) | ACC_WRITE];
       case 'resume':
       case 'start':
-        return [(th.obj << 2) | ACC_SYNC];
+        return [(th.wakeObj << 2) | ACC_SYNC];
       case 'exit':
         return [(th.obj << 2) | ACC_WRITE];
       default:
@@ -330,14 +333,14 @@ export class Execution<S = unknown> implements ExecutionContext {
         case 'spawn':
           this.touch(this.threadTableObj(), true);
           value = this.addThread(op.name, op.body, true).id;
-          this.touch(this.threads[value as number].obj, true, true);
+          this.touch(this.threads[value as number].wakeObj, true, true);
           this.emit({ type: 'spawn', thread: th.id, child: value as number });
           break;
         case 'join':
           [value, resumeNow] = this.doJoin(th, op.thread);
           break;
         case 'resume':
-          this.touch(th.obj, false, true);
+          this.touch(th.wakeObj, false, true);
           value = th.resumeValue;
           th.resumeValue = undefined;
           if (th.waitingFor?.kind === 'lock') {
@@ -347,7 +350,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           th.waitingFor = null;
           break;
         case 'start':
-          this.touch(th.obj, false, true);
+          this.touch(th.wakeObj, false, true);
           break;
         case 'exit':
           this.doExit(th);
@@ -525,10 +528,12 @@ export class Execution<S = unknown> implements ExecutionContext {
   private addThread(name: string, body: () => ThreadGen, spawned: boolean): ThreadRec {
     const id = this.threads.length;
     const obj = this.registry.thread(`<thread ${id}>`).id;
+    const wakeObj = this.registry.thread(`<wake ${id}>`).id;
     const th: ThreadRec = {
       id,
       name,
       obj,
+      wakeObj,
       gen: null,
       body,
       status: 'runnable',
@@ -657,7 +662,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     th.status = 'runnable';
     th.resumeValue = value;
     th.pending = { k: 'resume' };
-    this.touch(th.obj, true, true);
+    this.touch(th.wakeObj, true, true);
   }
 
   private touch(obj: number, write: boolean, sync = false): void {
