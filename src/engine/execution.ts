@@ -79,6 +79,17 @@ interface ThreadRec {
   heldLocks: { lock: Lock; mode: LockMode }[];
 }
 
+export type ObjectSnapshot =
+  | { kind: 'cell'; key: string; value: unknown }
+  | {
+      kind: 'lock';
+      key: string;
+      cls: string;
+      holders: { thread: number; mode: LockMode }[];
+      waiters: { thread: number; mode: LockMode }[];
+    }
+  | { kind: 'queue'; key: string; waiters: number[] };
+
 export interface StepRecord {
   thread: number;
   op: Op;
@@ -211,6 +222,53 @@ export class Execution<S = unknown> implements ExecutionContext {
   }
   token(): string {
     return encodeToken(this.schedule, this.choices);
+  }
+
+  // ---- state inspection (trace files, explanations) -------------------------------------------
+
+  /** Ids of the cells, locks and wait queues that exist in this execution. */
+  objectIds(): number[] {
+    const ids: number[] = [];
+    const n = Math.max(this.values.length, this.locks.length, this.queues.length);
+    for (let id = 0; id < n; id++) if (id in this.values || this.locks[id] || this.queues[id]) ids.push(id);
+    return ids;
+  }
+
+  /** A plain-data snapshot of one object's state. */
+  objectState(id: number): ObjectSnapshot | undefined {
+    const h = this.registry.handle(id);
+    if (!h) return undefined;
+    if (h.kind === 'cell' && id in this.values) return { kind: 'cell', key: h.key, value: this.values[id] };
+    if (h.kind === 'lock') {
+      const st = this.locks[id];
+      if (!st) return undefined;
+      return {
+        kind: 'lock',
+        key: h.key,
+        cls: h.cls,
+        holders: st.holders.map((x) => ({ thread: x.t, mode: x.mode })),
+        waiters: st.waiters.map((x) => ({ thread: x.t, mode: x.mode })),
+      };
+    }
+    if (h.kind === 'queue') {
+      const q = this.queues[id];
+      if (!q) return undefined;
+      return { kind: 'queue', key: h.key, waiters: [...q] };
+    }
+    return undefined;
+  }
+
+  /** What a blocked thread waits for, as data. */
+  waitTarget(t: number): { kind: 'lock' | 'queue' | 'join'; key: string; thread?: number } | undefined {
+    const w = this.threads[t]?.waitingFor;
+    if (!w) return undefined;
+    if (w.kind === 'lock') return { kind: 'lock', key: w.lock.key };
+    if (w.kind === 'queue') return { kind: 'queue', key: w.queue.key };
+    return { kind: 'join', key: `<thread ${w.thread}>`, thread: w.thread };
+  }
+
+  threadStatus(t: number): ThreadStatus {
+    return this.threads[t].status;
   }
 
   // ---- scheduling interface for explorers -----------------------------------------------------

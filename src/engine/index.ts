@@ -1,5 +1,6 @@
 // The engine's public API: everything a user needs to write and check a model.
 export { type CheckOptions, type CheckResult, check, type Mode, replay } from './check.js';
+export type { ObjectSnapshot } from './execution.js';
 export { EngineAbort, Execution, type Outcome } from './execution.js';
 export type { Finding, TraceStep } from './findings.js';
 export { signatureOf } from './findings.js';
@@ -40,3 +41,4 @@ export {
 export { ReplayMismatch, type RunStats, replayExecution, type StopReason } from './run.js';
 export { decodeToken, encodeToken, TokenError } from './token.js';
 export { describeOp, traceOf } from './trace.js';
+export { recordTrace, TRACE_FORMAT, type TraceFile, type TraceFileStep } from './trace-file.js';

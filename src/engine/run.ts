@@ -200,6 +200,8 @@ export function replayExecution<S>(
   opts: { maxStepsPerThread?: number; debug?: boolean } = {},
   registry = new ObjectRegistry(),
   monitors: Monitor[] = [],
+  /** Leave the execution open after the token's steps (to step on by hand). */
+  open = false,
 ): Execution<S> {
   const { schedule, choices } = decodeToken(token);
   let ci = 0;
@@ -228,6 +230,6 @@ export function replayExecution<S>(
       );
     ex.stepThread(t);
   }
-  if (ex.outcome === 'running') ex.stop();
+  if (!open && ex.outcome === 'running') ex.stop();
   return ex;
 }
