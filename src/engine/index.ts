@@ -2,6 +2,7 @@
 export { type CheckOptions, type CheckResult, check, type Mode, replay } from './check.js';
 export type { ObjectSnapshot } from './execution.js';
 export { EngineAbort, Execution, type Outcome } from './execution.js';
+export { exploreNaive, type NaiveOptions, type NaiveResult, traceKey } from './explorers/naive.js';
 export type { Finding, TraceStep } from './findings.js';
 export { signatureOf } from './findings.js';
 export type { EngineEvent, ExecutionContext, FinalView, Model, Monitor, ThreadSpec } from './model.js';
