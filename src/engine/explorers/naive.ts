@@ -5,7 +5,13 @@
 // enough, DPOR's findings must equal a naive exploration's) and the measure of DPOR's
 // redundancy: besides findings it counts the distinct Mazurkiewicz traces among the executions,
 // the number an optimal DPOR explores. Exponential: use it on small models, with a budget.
+//
+// `mergePrefixes` trades some independence for reach: a prefix whose Mazurkiewicz trace was met
+// before leads to the same state, so its continuations are skipped. Same traces and findings,
+// far fewer executions; but, like DPOR, it trusts the engine's access sets, so the plain search
+// is the one that checks them.
 
+import { createHash } from 'node:crypto';
 import { ACC_WRITE } from '../execution.js';
 import type { Model } from '../model.js';
 import { Run, type RunStats, type StopReason } from '../run.js';
@@ -16,12 +22,14 @@ export interface NaiveOptions {
   timeLimitMs?: number;
   maxStepsPerThread?: number;
   debug?: boolean;
+  /** Skip prefixes equivalent to one already explored (see the file comment). */
+  mergePrefixes?: boolean;
   /** Return the set of trace keys, not only their number. */
   keepKeys?: boolean;
 }
 
 export interface NaiveResult {
-  /** Executions run: one per interleaving and choice vector. */
+  /** Executions run to their end: one per interleaving and choice vector (fewer when merging). */
   executions: number;
   /** Distinct Mazurkiewicz traces among them. */
   traces: number;
@@ -32,10 +40,12 @@ export interface NaiveResult {
   /** True when every interleaving was explored. */
   complete: boolean;
   stopReason?: StopReason;
+  /** Executions cut short because their prefix was equivalent to one explored (`mergePrefixes`). */
+  merged: number;
   stats: RunStats;
 }
 
-/** One decision point of the search: the alternatives there and the one being explored. */
+/** One decision point of the search (a thread to run or a choice value), and the one taken. */
 interface Decision {
   options: number[];
   at: number;
@@ -49,7 +59,11 @@ export function exploreNaive<S>(model: Model<S>, opts: NaiveOptions = {}): Naive
     debug: opts.debug,
   });
   const keys = new Set<string>();
+  const seenPrefixes = new Set<string>();
   const path: Decision[] = [];
+  /** Index of the decision changed since the last execution: prefixes beyond it are new. */
+  let changed = 0;
+  let merged = 0;
   let complete = false;
   while (!run.exhausted()) {
     // Replay the current path, then extend it with the first alternative at each new decision.
@@ -59,15 +73,33 @@ export function exploreNaive<S>(model: Model<S>, opts: NaiveOptions = {}): Naive
       const d = path[depth++];
       return d.options[d.at];
     };
-    const choices: number[][] = [];
+    const key = new TraceKeyBuilder();
     const ex = run.execution((t, _k, n) => {
       const v = decide(() => Array.from({ length: n }, (_, i) => i));
-      (choices[t] ??= []).push(v);
+      key.choice(t, v);
       return v;
     });
-    while (!ex.finished) ex.stepThread(decide(() => ex.runnable()));
-    keys.add(traceKey(ex.schedule, ex.accesses, choices));
-    run.finish(ex);
+    const alreadySeen = (): boolean => {
+      if (!opts.mergePrefixes || depth <= changed) return false;
+      const h = createHash('sha1').update(key.key()).digest('base64');
+      if (seenPrefixes.has(h)) return true;
+      seenPrefixes.add(h);
+      return false;
+    };
+    let cut = alreadySeen();
+    while (!ex.finished && !cut) {
+      const t = decide(() => ex.runnable());
+      key.step(t, ex.stepThread(t));
+      cut = !ex.finished && alreadySeen();
+    }
+    if (cut) {
+      ex.stop();
+      ex.finish();
+      merged++;
+    } else {
+      keys.add(key.key());
+      run.finish(ex);
+    }
     // Backtrack: the deepest decision with an alternative left.
     while (path.length && path[path.length - 1].at + 1 >= path[path.length - 1].options.length) path.pop();
     if (!path.length) {
@@ -75,6 +107,7 @@ export function exploreNaive<S>(model: Model<S>, opts: NaiveOptions = {}): Naive
       break;
     }
     path[path.length - 1].at++;
+    changed = path.length - 1;
   }
   run.collectRunEnd();
   run.stats.elapsedMs = run.elapsed();
@@ -85,6 +118,7 @@ export function exploreNaive<S>(model: Model<S>, opts: NaiveOptions = {}): Naive
     findings: new Map(run.findings.map((f) => [f.signature, f.token])),
     complete,
     ...(run.stopReason ? { stopReason: run.stopReason } : {}),
+    merged,
     stats: run.stats,
   };
 }
@@ -92,52 +126,66 @@ export function exploreNaive<S>(model: Model<S>, opts: NaiveOptions = {}): Naive
 /**
  * Canonical key of an execution's Mazurkiewicz trace: two executions get the same key exactly
  * when one can be turned into the other by swapping adjacent independent steps (steps that touch
- * no common object, or only read it).
- *
- * The key lists each thread's steps (their accesses) and choice values, then, for each object,
- * the steps that touched it in execution order, as thread.index and r/w. Consecutive reads commute,
- * so each maximal run of reads is sorted.
+ * no common object, or only read it). Steps' accesses are the engine's: `obj << 2 | write | sync`.
  */
 export function traceKey(
   schedule: readonly number[],
   accesses: readonly (readonly number[])[],
   choicesByThread: readonly (readonly number[] | undefined)[] = [],
 ): string {
-  const perThread: string[][] = [];
-  const perObject = new Map<number, { ev: string; write: boolean }[]>();
-  for (let i = 0; i < schedule.length; i++) {
-    const t = schedule[i];
-    const steps = (perThread[t] ??= []);
+  const b = new TraceKeyBuilder();
+  for (let t = 0; t < choicesByThread.length; t++) for (const v of choicesByThread[t] ?? []) b.choice(t, v);
+  for (let i = 0; i < schedule.length; i++) b.step(schedule[i], accesses[i]);
+  return b.key();
+}
+
+/**
+ * Builds a trace key step by step. The key lists each thread's steps (their accesses) and choice
+ * values, then, for each object, the steps that touched it in execution order (thread.index and
+ * r/w). Consecutive reads commute, so each maximal run of reads is sorted.
+ */
+class TraceKeyBuilder {
+  private readonly steps: string[][] = [];
+  private readonly choices: number[][] = [];
+  private readonly objects = new Map<number, { ev: string; write: boolean }[]>();
+
+  choice(t: number, v: number): void {
+    (this.choices[t] ??= []).push(v);
+  }
+
+  step(t: number, accesses: readonly number[]): void {
+    const steps = (this.steps[t] ??= []);
     const ev = `${t}.${steps.length}`;
-    steps.push(accesses[i].join('+'));
-    for (const a of accesses[i]) {
-      const obj = a >>> 2;
-      let seq = perObject.get(obj);
-      if (!seq) perObject.set(obj, (seq = []));
+    steps.push(accesses.join('+'));
+    for (const a of accesses) {
+      let seq = this.objects.get(a >>> 2);
+      if (!seq) this.objects.set(a >>> 2, (seq = []));
       seq.push({ ev, write: (a & ACC_WRITE) !== 0 });
     }
   }
-  const parts: string[] = [];
-  for (let t = 0; t < Math.max(perThread.length, choicesByThread.length); t++)
-    parts.push(`T${t}[${(perThread[t] ?? []).join(' ')}]c[${(choicesByThread[t] ?? []).join(',')}]`);
-  for (const obj of [...perObject.keys()].sort((a, b) => a - b)) {
-    const seq = perObject.get(obj)!;
-    const out: string[] = [];
-    let reads: string[] = [];
-    const flush = () => {
-      if (reads.length) out.push(...reads.sort().map((r) => `${r}r`));
-      reads = [];
-    };
-    for (const { ev, write } of seq) {
-      if (!write) {
-        reads.push(ev);
-        continue;
+
+  key(): string {
+    const parts: string[] = [];
+    for (let t = 0; t < Math.max(this.steps.length, this.choices.length); t++)
+      parts.push(`T${t}[${(this.steps[t] ?? []).join(' ')}]c[${(this.choices[t] ?? []).join(',')}]`);
+    for (const obj of [...this.objects.keys()].sort((a, b) => a - b)) {
+      const out: string[] = [];
+      let reads: string[] = [];
+      const flush = () => {
+        for (const r of reads.sort()) out.push(`${r}r`);
+        reads = [];
+      };
+      for (const { ev, write } of this.objects.get(obj)!) {
+        if (!write) {
+          reads.push(ev);
+          continue;
+        }
+        flush();
+        out.push(`${ev}w`);
       }
       flush();
-      out.push(`${ev}w`);
+      parts.push(`o${obj}:${out.join(' ')}`);
     }
-    flush();
-    parts.push(`o${obj}:${out.join(' ')}`);
+    return parts.join('\n');
   }
-  return parts.join('\n');
 }
