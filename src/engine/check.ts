@@ -77,7 +77,8 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
 /** Re-search with preemption bounds 0, 1, ... for a witness with fewer preemptions. */
 function minimizePreemptions<S>(model: Model<S>, main: Run<S>, opts: CheckOptions): void {
   for (const f of main.findings) {
-    if (f.preemptions === 0 || !f.trace.length) continue;
+    // A confirmed prediction shows the deadlock; a probe would find only the prediction again.
+    if (f.preemptions === 0 || !f.trace.length || f.confirmed) continue;
     for (let bound = 0; bound < f.preemptions; bound++) {
       const probe = new Run(model, {
         maxStepsPerThread: opts.maxStepsPerThread,

@@ -362,7 +362,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.doRelease(th, op.lock, op.mode, op.info);
           break;
         case 'downgrade':
-          this.doDowngrade(th, op.lock);
+          this.doDowngrade(th, op.lock, op.info);
           break;
         case 'read':
           this.touch(op.cell.id, false);
@@ -784,6 +784,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     let hi = st.holders.findIndex((h) => h.t === th.id);
     if (hi < 0 && lock.ownerless && st.holders.length) hi = 0;
     if (hi < 0) {
+      this.emit({ type: 'bad-unlock', thread: th.id, lock, mode, held: undefined, downgrade: false, info });
       this.raised.push({
         spec: {
           kind: 'bad-unlock',
@@ -799,6 +800,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     }
     const holder = st.holders[hi];
     if (mode && mode !== holder.mode) {
+      this.emit({ type: 'bad-unlock', thread: th.id, lock, mode, held: holder.mode, downgrade: false, info });
       this.raised.push({
         spec: {
           kind: 'bad-unlock',
@@ -819,11 +821,13 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.grantWaiters(lock, st);
   }
 
-  private doDowngrade(th: ThreadRec, lock: Lock): void {
+  private doDowngrade(th: ThreadRec, lock: Lock, info: unknown): void {
     const st = this.locks[lock.id]!;
     this.touch(lock.id, true);
     const h = st.holders.find((x) => x.t === th.id && x.mode === 'exclusive');
     if (!h) {
+      const held = st.holders.find((x) => x.t === th.id)?.mode;
+      this.emit({ type: 'bad-unlock', thread: th.id, lock, mode: 'exclusive', held, downgrade: true, info });
       this.raised.push({
         spec: {
           kind: 'bad-unlock',
@@ -867,6 +871,9 @@ export class Execution<S = unknown> implements ExecutionContext {
     const q = this.queues[op.queue.id];
     if (!q) throw new Error(`wait queue '${op.queue.key}' was never declared`);
     for (const c of op.reads) this.touch(c.id, false);
+    if (this.monitors.length)
+      for (const c of op.reads)
+        this.emit({ type: 'access', thread: th.id, cell: c, write: false, wait: true });
     const reads = op.reads;
     const peek = <T>(c: Cell<T>): T => {
       if (!reads.includes(c as Cell<unknown>))
@@ -912,6 +919,8 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.touch(th.obj, true);
     th.status = 'done';
     th.fnStack.length = 0;
+    // Monitors see the exit first, so their fuller report of a lock held at exit is the one kept.
+    this.emit({ type: 'exit', thread: th.id, died: th.dead !== undefined });
     if (th.heldLocks.length && !th.dead) {
       const locks = th.heldLocks.filter((h) => !h.lock.ownerless);
       if (locks.length)
@@ -926,7 +935,6 @@ export class Execution<S = unknown> implements ExecutionContext {
           thread: th.id,
         });
     }
-    this.emit({ type: 'exit', thread: th.id });
     const js = this.joiners[th.id];
     if (js) {
       for (const j of js) {

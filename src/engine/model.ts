@@ -44,12 +44,28 @@ export type EngineEvent =
   | { type: 'try-failed'; thread: number; lock: Lock; mode: LockMode }
   | { type: 'blocked'; thread: number; lock: Lock; mode: LockMode }
   | { type: 'release'; thread: number; lock: Lock; mode: LockMode; info?: unknown }
+  /**
+   * A release (or downgrade) of a lock the thread does not hold, or in another mode than taken;
+   * sent before the engine records its own `bad-unlock`, so a monitor's fuller report of the same
+   * signature is the one kept. `held` is the mode actually held, if any.
+   */
+  | {
+      type: 'bad-unlock';
+      thread: number;
+      lock: Lock;
+      mode: LockMode | undefined;
+      held: LockMode | undefined;
+      downgrade: boolean;
+      info?: unknown;
+    }
   | { type: 'downgrade'; thread: number; lock: Lock }
-  | { type: 'access'; thread: number; cell: Cell<unknown>; write: boolean; info?: unknown }
+  /** `wait: true` for the cells a wait condition read (a wait_event check). */
+  | { type: 'access'; thread: number; cell: Cell<unknown>; write: boolean; info?: unknown; wait?: boolean }
   | { type: 'spawn'; thread: number; child: number }
   | { type: 'join'; thread: number; joined: number }
   | { type: 'wake'; thread: number; woken: readonly number[] }
-  | { type: 'exit'; thread: number }
+  /** `died`: the thread was killed (oops, failed assertion, livelock), not returned. */
+  | { type: 'exit'; thread: number; died: boolean }
   | { type: 'note'; thread: number; data: unknown };
 
 /** The parts of a running execution a monitor may look at. */

@@ -128,21 +128,42 @@ export class Run<S = any> {
     }
   }
 
-  /** Findings known only from the whole run (monitors' predictions). */
+  /**
+   * Findings known only from the whole run (monitors' predictions). A spec may carry the `token`
+   * of the execution that shows it (its trace is rebuilt by replay, up to step `at` if given) and
+   * `confirmed`; a confirmed spec replaces an unconfirmed finding of the same signature.
+   */
   collectRunEnd(): void {
     for (const m of this.monitors) {
       for (const spec of m.endRun?.() ?? []) {
         const signature = signatureOf(spec);
-        if (this.found.has(signature)) continue;
-        const extra = spec as FindingSpec & { token?: string; confirmed?: boolean };
-        this.found.set(signature, {
-          ...spec,
+        const { token, confirmed, at, ...plain } = spec as FindingSpec & {
+          token?: string;
+          confirmed?: boolean;
+          at?: number;
+        };
+        const old = this.found.get(signature);
+        if (old && (old.confirmed || !confirmed)) continue;
+        const f: Finding = {
+          ...plain,
           signature,
-          token: extra.token ?? '',
+          token: token ?? '',
           trace: [],
           preemptions: 0,
           threads: this.model.threads.map((t) => t.name),
-        });
+        };
+        if (confirmed) f.confirmed = true;
+        if (token) {
+          try {
+            const ex = replayExecution(this.model, token, this.opts, this.registry);
+            f.trace = traceOf(ex, at);
+            f.preemptions = ex.preemptions;
+            f.threads = ex.threads.map((t) => t.name);
+          } catch (e) {
+            if (!(e instanceof ReplayMismatch)) throw e;
+          }
+        }
+        this.found.set(signature, f);
       }
     }
   }
