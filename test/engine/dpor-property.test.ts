@@ -1,0 +1,179 @@
+// Property: on random small programs (2-3 threads, 1-4 statements each over 2-3 cells and 1-2
+// locks, balanced lock use, reads, writes, atomic adds, choices, trylocks, nested critical
+// sections), DPOR reports exactly the findings of the naive search and runs one execution per
+// Mazurkiewicz trace (10% slack). Every distinct end state that hashes to 1 or 2 mod 3 is a
+// finding of its own, so "same findings" also means "same reachable end states".
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  acquire,
+  type Cell,
+  check,
+  choose,
+  defineModel,
+  exploreNaive,
+  type Lock,
+  type LockMode,
+  type Model,
+  type Op,
+  read,
+  release,
+  tryAcquire,
+  update,
+  write,
+} from '../../src/engine/index.js';
+
+type Stmt =
+  | { k: 'read'; cell: number }
+  | { k: 'write'; cell: number; value: number }
+  | { k: 'add'; cell: number; value: number }
+  | { k: 'choose'; cell: number }
+  | { k: 'lock'; lock: number; mode: LockMode; try: boolean; body: Stmt[] };
+
+interface Program {
+  cells: number;
+  locks: number;
+  threads: Stmt[][];
+}
+
+const simple: fc.Arbitrary<Stmt>[] = [
+  fc.record({ k: fc.constant('read' as const), cell: fc.nat(2) }),
+  fc.record({ k: fc.constant('read' as const), cell: fc.nat(2) }),
+  fc.record({ k: fc.constant('write' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ k: fc.constant('write' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ k: fc.constant('add' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
+];
+const chosen: fc.Arbitrary<Stmt> = fc.record({ k: fc.constant('choose' as const), cell: fc.nat(2) });
+
+const block = (body: fc.Arbitrary<Stmt>): fc.Arbitrary<Stmt> =>
+  fc.record({
+    k: fc.constant('lock' as const),
+    lock: fc.nat(1),
+    mode: fc.constantFrom<LockMode>('exclusive', 'exclusive', 'shared'),
+    try: fc.boolean(),
+    body: fc.array(body, { minLength: 0, maxLength: 2 }),
+  });
+
+/** A statement: a leaf, or a critical section holding leaves and at most one nested section. */
+function stmtWith(choices: boolean): fc.Arbitrary<Stmt> {
+  const leaf = fc.oneof(...simple, ...(choices ? [chosen] : []));
+  const inner = fc.oneof(leaf, leaf, leaf, block(leaf));
+  return fc.oneof(leaf, leaf, leaf, block(inner), block(inner));
+}
+
+function steps(s: Stmt): number {
+  return s.k === 'lock' ? 3 + s.body.reduce((n, b) => n + steps(b), 0) : 1; // +1 for a resume
+}
+
+/** Upper bound on the interleavings: the multinomial of the threads' step counts. */
+function interleavings(p: Program): number {
+  let total = 0;
+  let count = 1;
+  for (const t of p.threads) {
+    const n = 1 + t.reduce((a, s) => a + steps(s), 0);
+    for (let i = 1; i <= n; i++) count = (count * (total + i)) / i;
+    total += n;
+  }
+  return count;
+}
+
+const programWith = (choices: boolean): fc.Arbitrary<Program> =>
+  fc
+    .record({
+      cells: fc.integer({ min: 2, max: 3 }),
+      locks: fc.integer({ min: 1, max: 2 }),
+      threads: fc.array(fc.array(stmtWith(choices), { minLength: 1, maxLength: 4 }), {
+        minLength: 2,
+        maxLength: 3,
+      }),
+    })
+    .filter((p) => interleavings(p) <= 20_000);
+
+interface State {
+  cells: Cell<number>[];
+  locks: Lock[];
+}
+
+function* run(s: State, stmts: Stmt[], log: number[]): Generator<Op, void, any> {
+  for (const st of stmts) {
+    switch (st.k) {
+      case 'read':
+        log.push(yield* read(s.cells[st.cell % s.cells.length]));
+        break;
+      case 'write':
+        yield* write(s.cells[st.cell % s.cells.length], st.value);
+        break;
+      case 'add':
+        yield* update(s.cells[st.cell % s.cells.length], (v: number) => v + st.value);
+        break;
+      case 'choose':
+        yield* write(s.cells[st.cell % s.cells.length], 10 + (yield* choose(2, 'random value')));
+        break;
+      case 'lock': {
+        const lock = s.locks[st.lock % s.locks.length];
+        if (st.try) {
+          if (!(yield* tryAcquire(lock, st.mode))) {
+            log.push(-1);
+            break;
+          }
+        } else yield* acquire(lock, st.mode);
+        yield* run(s, st.body, log);
+        yield* release(lock, st.mode);
+        break;
+      }
+    }
+  }
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+function toModel(p: Program): Model<State> {
+  return defineModel({
+    name: 'random-program',
+    setup: (w) => ({
+      cells: Array.from({ length: p.cells }, (_, i) => w.cell(`c${i}`, 0)),
+      locks: Array.from({ length: p.locks }, (_, i) => w.lock(`L${i}`)),
+    }),
+    threads: p.threads.map((stmts, i) => ({
+      name: `T${i}`,
+      body: function* (s: State) {
+        const log: number[] = [];
+        yield* run(s, stmts, log);
+        return log;
+      },
+    })),
+    check: (s, v) => {
+      const end = JSON.stringify({ cells: s.cells.map((c) => v.peek(c)), logs: v.results });
+      return hash(end) % 3 === 0 ? [] : [{ kind: 'outcome', title: end, functions: [end] }];
+    },
+  });
+}
+
+function sameAsNaive(p: Program): void {
+  const model = toModel(p);
+  const naive = exploreNaive(model, { maxExecutions: 200_000 });
+  const dpor = check(model, { minimize: false });
+  expect(naive.complete).toBe(true);
+  expect(dpor.complete).toBe(true);
+  expect(dpor.findings.map((f) => f.signature).sort()).toEqual([...naive.findings.keys()].sort());
+  expect(dpor.stats.executions).toBeGreaterThanOrEqual(naive.traces);
+  expect(dpor.stats.executions).toBeLessThanOrEqual(1.1 * naive.traces);
+}
+
+const seed = Number(process.env.FC_SEED ?? 20151019);
+const numRuns = Number(process.env.FC_RUNS ?? 100);
+
+describe('DPOR against the naive search on random programs', () => {
+  it('without choices: same findings, one execution per trace', () => {
+    fc.assert(fc.property(programWith(false), sameAsNaive), { numRuns, seed });
+  }, 60_000);
+
+  it('with choices: same findings, one execution per trace', () => {
+    fc.assert(fc.property(programWith(true), sameAsNaive), { numRuns, seed });
+  }, 60_000);
+});
