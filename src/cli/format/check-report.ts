@@ -1,0 +1,124 @@
+// The output of `faultline check`, in each format.
+
+import type { CheckResult, Finding } from '../../engine/index.js';
+import type { Provider } from '../provider.js';
+import { plain, type Style } from '../style.js';
+import { replayCommand, type Target } from '../target.js';
+import { findingText } from './finding-text.js';
+import { findingMarkdown } from './markdown.js';
+import { findingMermaid } from './mermaid.js';
+
+export type Format = 'text' | 'json' | 'markdown' | 'mermaid';
+export const FORMATS: readonly Format[] = ['text', 'json', 'markdown', 'mermaid'];
+
+export interface CheckReport {
+  provider: Provider;
+  target: Target;
+  result: CheckResult;
+  interrupted: boolean;
+  /** Only these findings are shown (`--finding N`); all when undefined. */
+  only?: number;
+}
+
+export function shownFindings(r: CheckReport): { n: number; f: Finding }[] {
+  const all = r.result.findings.map((f, i) => ({ n: i + 1, f }));
+  return r.only === undefined ? all : all.filter((x) => x.n === r.only);
+}
+
+function coverage(r: CheckResult): string {
+  const s = r.stats;
+  const what = `${s.executions.toLocaleString('en-US')} execution${s.executions === 1 ? '' : 's'}`;
+  const time = `${(s.elapsedMs / 1000).toFixed(1)} s`;
+  if (r.complete) return `${what} in ${time}, every interleaving covered`;
+  const why: Record<string, string> = {
+    'max-executions': 'stopped at the execution budget',
+    'time-limit': 'stopped at the time limit',
+    interrupted: 'interrupted',
+    'first-finding': 'stopped at the first finding',
+  };
+  const mode = r.mode === 'random' || r.mode === 'pct' ? `${r.mode} sampling` : 'incomplete';
+  return `${what} in ${time}, ${r.stopReason ? why[r.stopReason] : mode} (not a proof of absence)`;
+}
+
+export function checkText(r: CheckReport, style: Style = plain): string {
+  const { target: t, result } = r;
+  const out: string[] = [];
+  out.push(
+    style.bold(
+      `faultline check: scenario ${t.scenario.name}, kernel ${t.kernel.name}, fs ${t.fs}, mode ${result.mode}`,
+    ),
+  );
+  out.push(coverage(result));
+  const shown = shownFindings(r);
+  for (const { n, f } of shown) {
+    out.push('', style.dim(`[finding ${n} of ${result.findings.length}]`));
+    out.push(
+      ...findingText(f, { style, replay: f.token ? replayCommand(r.provider, t, f.token) : undefined }),
+    );
+  }
+  out.push('');
+  const n = result.findings.length;
+  out.push(
+    n === 0
+      ? style.green(`no findings${result.complete ? '' : ' in the executions explored'}`)
+      : style.red(`${n} distinct finding${n === 1 ? '' : 's'}`) +
+          (shown.length < n ? ` (${shown.length} shown)` : ''),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+export function checkJson(r: CheckReport): unknown {
+  const { target: t, result } = r;
+  return {
+    provider: r.provider.name,
+    scenario: t.scenario.name,
+    kernel: t.kernel.name,
+    fs: t.fs,
+    mode: result.mode,
+    complete: result.complete,
+    ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+    stats: result.stats,
+    findings: shownFindings(r).map(({ f }) => ({
+      ...f,
+      ...(f.token ? { replay: replayCommand(r.provider, t, f.token) } : {}),
+    })),
+  };
+}
+
+export function checkMarkdown(r: CheckReport): string {
+  const { target: t, result } = r;
+  const out = [
+    `## faultline: \`${t.scenario.name}\` on ${t.kernel.name} / ${t.fs}`,
+    '',
+    `${coverage(result)}; mode ${result.mode}; ${result.findings.length} finding(s).`,
+    '',
+  ];
+  for (const { n, f } of shownFindings(r))
+    out.push(
+      ...findingMarkdown(f, {
+        heading: `### ${n}.`,
+        replay: f.token ? replayCommand(r.provider, t, f.token) : undefined,
+      }),
+    );
+  return `${out.join('\n')}\n`;
+}
+
+/** One finding's sequence diagram (the first shown). */
+export function checkMermaid(r: CheckReport): string {
+  const first = shownFindings(r)[0];
+  if (!first) return '%% no findings\n';
+  return `${findingMermaid(first.f).join('\n')}\n`;
+}
+
+export function renderCheck(r: CheckReport, format: Format, style: Style): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(checkJson(r), null, 2)}\n`;
+    case 'markdown':
+      return checkMarkdown(r);
+    case 'mermaid':
+      return checkMermaid(r);
+    default:
+      return checkText(r, style);
+  }
+}

@@ -1,0 +1,121 @@
+// The matrix as text and markdown: rows are distinct findings, columns versions, each cell the
+// filesystems where the finding appears; then each finding with one replay command, and which
+// versions are clean.
+
+import { type MatrixResult, versionSummary } from '../matrix.js';
+import { plain, type Style } from '../style.js';
+import { cellText } from './markdown.js';
+
+/** Filesystems where finding `sig` appears on `version`, or '-'. */
+function cell(m: MatrixResult, sig: string, version: string): string {
+  const f = m.findings.find((x) => x.signature === sig)!;
+  const fss = new Set(f.occurrences.filter((o) => o.kernel === version).map((o) => o.fs));
+  const list = m.filesystems.filter((fs) => fss.has(fs));
+  return list.length ? list.join(',') : '-';
+}
+
+function header(m: MatrixResult): string {
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  const done = m.runs.length;
+  const runs =
+    done === m.planned
+      ? `${done} runs`
+      : `${done} of ${m.planned} runs${m.interrupted ? ' (interrupted)' : ''}`;
+  const resumed = m.resumed ? `, ${m.resumed} from the checkpoint` : '';
+  const dims = [
+    n(m.versions.length, 'version'),
+    n(m.filesystems.length, 'filesystem'),
+    n(m.scenarios.length, 'scenario'),
+  ];
+  return `faultline matrix: ${dims.join(' x ')}: ${runs}${resumed}`;
+}
+
+function incompleteMark(m: MatrixResult, version: string): string {
+  const runs = m.runs.filter((r) => r.kernel === version);
+  const planned = m.planned / Math.max(1, m.versions.length);
+  return runs.some((r) => !r.complete) || runs.length < planned ? '*' : '';
+}
+
+export function summaryLines(m: MatrixResult): string[] {
+  const s = versionSummary(m);
+  const clean = s.filter((v) => v.findings === 0 && v.runs > 0 && v.incomplete === 0).map((v) => v.version);
+  const unproven = s.filter((v) => v.findings === 0 && v.runs > 0 && v.incomplete > 0);
+  const dirty = s.filter((v) => v.findings > 0);
+  const notRun = s.filter((v) => v.runs === 0).map((v) => v.version);
+  const out: string[] = [];
+  out.push(`clean: ${clean.length ? clean.join(', ') : 'none'}`);
+  if (unproven.length)
+    out.push(
+      `no findings, but not every run complete: ${unproven.map((v) => `${v.version} (${v.incomplete} of ${v.runs} incomplete)`).join(', ')}`,
+    );
+  out.push(
+    `with findings: ${dirty.length ? dirty.map((v) => `${v.version} (${v.findings})`).join(', ') : 'none'}`,
+  );
+  if (notRun.length) out.push(`not run: ${notRun.join(', ')}`);
+  const incomplete = m.runs.filter((r) => !r.complete).length;
+  if (incomplete)
+    out.push(
+      `* ${incomplete} run${incomplete === 1 ? '' : 's'} stopped by a budget: absence of a finding there is not proven`,
+    );
+  return out;
+}
+
+export function matrixText(m: MatrixResult, style: Style = plain): string {
+  const out = [style.bold(header(m)), ''];
+  const labels = m.findings.map((f, i) => `${i + 1}  ${f.kind}`);
+  const labelWidth = Math.max(12, ...labels.map((l) => l.length)) + 2;
+  const cols = m.versions.map((v) => `${v}${incompleteMark(m, v)}`);
+  const widths = m.versions.map((v, i) =>
+    Math.max(cols[i].length, ...m.findings.map((f) => cell(m, f.signature, v).length)),
+  );
+  out.push(
+    style.bold(
+      `${'finding'.padEnd(labelWidth)}${cols.map((c, i) => c.padEnd(widths[i] + 2)).join('')}`.trimEnd(),
+    ),
+  );
+  m.findings.forEach((f, r) => {
+    const cells = m.versions.map((v, i) => {
+      const c = cell(m, f.signature, v);
+      return (c === '-' ? style.dim(c) : style.red(c)) + ' '.repeat(widths[i] + 2 - c.length);
+    });
+    out.push(`${labels[r].padEnd(labelWidth)}${cells.join('')}`.trimEnd());
+  });
+  if (!m.findings.length) out.push(style.green('(no findings)'));
+  if (m.findings.length) out.push('', style.bold('findings'));
+  m.findings.forEach((f, i) => {
+    const w = m.witnesses.get(f.signature)!;
+    const where = [...new Set(f.occurrences.map((o) => o.scenario))].join(', ');
+    out.push('', `${i + 1}. [${f.kind}] ${f.title}`);
+    if (f.locks.length) out.push(`   locks:     ${f.locks.join(', ')}`);
+    if (f.functions.length) out.push(`   functions: ${f.functions.join(', ')}`);
+    out.push(`   scenarios: ${where}`);
+    if (!f.confirmed) out.push('   predicted from the lock graph; no explored execution deadlocked on it');
+    if (w.replay) out.push(`   replay:    ${style.cyan(w.replay)}`);
+  });
+  out.push('', style.bold('summary'), ...summaryLines(m));
+  return `${out.join('\n')}\n`;
+}
+
+export function matrixMarkdown(m: MatrixResult): string {
+  const out = [`## ${header(m)}`, ''];
+  out.push(`| # | finding | ${m.versions.map((v) => `${v}${incompleteMark(m, v)}`).join(' | ')} |`);
+  out.push(`|---:|---|${m.versions.map(() => ':---:').join('|')}|`);
+  m.findings.forEach((f, i) => {
+    out.push(
+      `| ${i + 1} | \`${f.kind}\` ${cellText(f.title)} | ${m.versions.map((v) => cell(m, f.signature, v)).join(' | ')} |`,
+    );
+  });
+  if (!m.findings.length) out.push('', 'No findings.');
+  out.push('');
+  m.findings.forEach((f, i) => {
+    const w = m.witnesses.get(f.signature)!;
+    out.push(`### ${i + 1}. ${f.title}`, '');
+    const facts = [`**kind** \`${f.kind}\``];
+    if (f.locks.length) facts.push(`**locks** ${f.locks.map((l) => `\`${l}\``).join(', ')}`);
+    if (f.functions.length) facts.push(`**functions** ${f.functions.map((l) => `\`${l}\``).join(', ')}`);
+    out.push(facts.join(' · '), '');
+    if (w.replay) out.push(`Replay: \`${w.replay}\``, '');
+  });
+  out.push('**Summary.**', '', ...summaryLines(m).map((l) => `- ${l.replace(/^\* /, '')}`), '');
+  return `${out.join('\n')}\n`;
+}

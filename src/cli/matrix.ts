@@ -1,0 +1,308 @@
+// `faultline matrix`, the main job: every scenario on every kernel version and filesystem, the
+// findings deduplicated by signature across all runs. Rows are findings, columns versions.
+//
+// With a checkpoint file, each finished run is saved as it ends; a matrix started again with the
+// same file and options skips the runs already there (after Ctrl-C, a crash, or to re-print).
+
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Finding } from '../engine/index.js';
+import { UsageError } from './errors.js';
+import { type Provider, patchIds, type VersionInfo } from './provider.js';
+import type { Scenario } from './scenario-schema.js';
+import { type Budget, type RunHooks, replayCommand, runTarget, type Target } from './target.js';
+
+export interface MatrixPlan {
+  kernels: VersionInfo[];
+  filesystems: string[];
+  scenarios: { scenario: Scenario; ref: string }[];
+}
+
+/** One run of the matrix, as `--format json` prints it. */
+export interface MatrixRun {
+  kernel: string;
+  fs: string;
+  scenario: string;
+  complete: boolean;
+  executions: number;
+  elapsedMs: number;
+  /** Signatures of the findings of this run. */
+  findings: string[];
+}
+
+export interface MatrixOccurrence {
+  kernel: string;
+  fs: string;
+  scenario: string;
+  token: string;
+}
+
+export interface MatrixFinding {
+  signature: string;
+  kind: string;
+  title: string;
+  locks: string[];
+  functions: string[];
+  /** False only for a predicted finding (lock-order cycle) that no explored execution confirmed. */
+  confirmed: boolean;
+  occurrences: MatrixOccurrence[];
+}
+
+/** The `--format json` object. */
+export interface MatrixJson {
+  versions: string[];
+  runs: MatrixRun[];
+  findings: MatrixFinding[];
+}
+
+/** What a run keeps of each finding (enough to report it and replay it). */
+export interface FindingBrief {
+  signature: string;
+  kind: string;
+  title: string;
+  message?: string;
+  locks: string[];
+  functions: string[];
+  confirmed: boolean;
+  token: string;
+  preemptions: number;
+  /** Replay command line. */
+  replay?: string;
+}
+
+export interface RunRecord extends MatrixRun {
+  stopReason?: string;
+  briefs: FindingBrief[];
+}
+
+export interface MatrixResult extends MatrixJson {
+  /** The finished runs with their finding details. */
+  records: RunRecord[];
+  /** Runs planned; fewer were finished when interrupted. */
+  planned: number;
+  interrupted: boolean;
+  /** Runs taken from the checkpoint instead of run again. */
+  resumed: number;
+  filesystems: string[];
+  scenarios: string[];
+  /** The finding of each signature with the fewest preemptions, for the report. */
+  witnesses: Map<string, FindingBrief>;
+}
+
+export interface MatrixCell {
+  target: Target;
+  key: string;
+}
+
+/** The runs of a plan, in order: version, then filesystem, then scenario. */
+export function matrixCells(plan: MatrixPlan): MatrixCell[] {
+  const cells: MatrixCell[] = [];
+  for (const kernel of plan.kernels)
+    for (const fs of plan.filesystems)
+      for (const { scenario, ref } of plan.scenarios) {
+        // A scenario that names its filesystem runs only on that one.
+        if (scenario.fs !== undefined && scenario.fs !== fs && plan.filesystems.includes(scenario.fs))
+          continue;
+        cells.push({
+          target: { scenario, scenarioRef: ref, kernel, fs },
+          key: `${kernel.name}|${fs}|${scenario.name}`,
+        });
+      }
+  return cells;
+}
+
+export function brief(p: Provider, t: Target, f: Finding): FindingBrief {
+  const b: FindingBrief = {
+    signature: f.signature,
+    kind: f.kind,
+    title: f.title,
+    locks: [...new Set(f.locks ?? [])],
+    functions: [...new Set(f.functions ?? [])],
+    confirmed: f.confirmed ?? true,
+    token: f.token,
+    preemptions: f.preemptions,
+  };
+  if (f.message) b.message = f.message;
+  if (f.token) b.replay = replayCommand(p, t, f.token);
+  return b;
+}
+
+// ---- checkpoint -------------------------------------------------------------------------------
+
+const CHECKPOINT_FORMAT = 'faultline-matrix-checkpoint/1';
+
+interface Checkpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  /** Everything that decides the runs' results; a checkpoint is only resumed with the same. */
+  plan: unknown;
+  runs: RunRecord[];
+}
+
+function planIdentity(p: Provider, plan: MatrixPlan, budget: Budget): unknown {
+  return {
+    provider: p.spec ?? p.name,
+    kernels: plan.kernels.map((k) => ({ name: k.name, patches: patchIds(k) })),
+    filesystems: plan.filesystems,
+    scenarios: plan.scenarios.map((s) => s.scenario),
+    budget,
+  };
+}
+
+function readCheckpoint(file: string, identity: unknown): RunRecord[] {
+  if (!existsSync(file)) return [];
+  let cp: Checkpoint;
+  try {
+    cp = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
+  } catch (e) {
+    throw new UsageError(`cannot read checkpoint ${file}: ${(e as Error).message}`);
+  }
+  if (cp.format !== CHECKPOINT_FORMAT) throw new UsageError(`${file} is not a faultline matrix checkpoint`);
+  if (JSON.stringify(cp.plan) !== JSON.stringify(identity))
+    throw new UsageError(
+      `checkpoint ${file} was written for another matrix (other versions, filesystems, scenarios or budget): ` +
+        'run with the same options, or remove the file',
+    );
+  return cp.runs;
+}
+
+function writeCheckpoint(file: string, identity: unknown, runs: RunRecord[]): void {
+  const cp: Checkpoint = { format: CHECKPOINT_FORMAT, plan: identity, runs };
+  // Write then rename, so an interrupted write never leaves half a file.
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(cp)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+// ---- running ----------------------------------------------------------------------------------
+
+export interface MatrixHooks extends RunHooks {
+  checkpoint?: string;
+  /** Called before each run that is not taken from the checkpoint. */
+  onRun?: (index: number, total: number, cell: MatrixCell) => void;
+}
+
+export function runMatrix(
+  p: Provider,
+  plan: MatrixPlan,
+  budget: Budget,
+  hooks: MatrixHooks = {},
+): MatrixResult {
+  const cells = matrixCells(plan);
+  const identity = planIdentity(p, plan, budget);
+  const saved = hooks.checkpoint ? readCheckpoint(hooks.checkpoint, identity) : [];
+  const savedByKey = new Map(saved.map((r) => [`${r.kernel}|${r.fs}|${r.scenario}`, r]));
+  const records: RunRecord[] = [];
+  let interrupted = false;
+  let resumed = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    const old = savedByKey.get(cell.key);
+    if (old) {
+      records.push(old);
+      resumed++;
+      continue;
+    }
+    if (hooks.shouldStop?.()) {
+      interrupted = true;
+      break;
+    }
+    hooks.onRun?.(i, cells.length, cell);
+    const result = runTarget(p, cell.target, budget, hooks);
+    if (result.stopReason === 'interrupted') {
+      interrupted = true; // this run is not saved: it is run again on resume
+      break;
+    }
+    const t = cell.target;
+    const briefs = result.findings.map((f) => brief(p, t, f));
+    const rec: RunRecord = {
+      kernel: t.kernel.name,
+      fs: t.fs,
+      scenario: t.scenario.name,
+      complete: result.complete,
+      executions: result.stats.executions,
+      elapsedMs: Math.round(result.stats.elapsedMs),
+      findings: briefs.map((b) => b.signature),
+      briefs,
+    };
+    if (result.stopReason) rec.stopReason = result.stopReason;
+    records.push(rec);
+    if (hooks.checkpoint) writeCheckpoint(hooks.checkpoint, identity, records);
+  }
+  return {
+    ...aggregate(plan, records),
+    records,
+    planned: cells.length,
+    interrupted,
+    resumed,
+    scenarios: plan.scenarios.map((s) => s.scenario.name),
+  };
+}
+
+/** Deduplicate findings by signature across runs, in order of first appearance. */
+export function aggregate(
+  plan: MatrixPlan,
+  records: readonly RunRecord[],
+): MatrixJson & { filesystems: string[]; witnesses: Map<string, FindingBrief> } {
+  const findings = new Map<string, MatrixFinding>();
+  const witnesses = new Map<string, FindingBrief>();
+  for (const r of records) {
+    for (const b of r.briefs) {
+      let f = findings.get(b.signature);
+      if (!f) {
+        f = {
+          signature: b.signature,
+          kind: b.kind,
+          title: b.title,
+          locks: b.locks,
+          functions: b.functions,
+          confirmed: false,
+          occurrences: [],
+        };
+        findings.set(b.signature, f);
+      }
+      f.confirmed ||= b.confirmed;
+      f.occurrences.push({ kernel: r.kernel, fs: r.fs, scenario: r.scenario, token: b.token });
+      const w = witnesses.get(b.signature);
+      if (!w || (b.token && (!w.token || b.preemptions < w.preemptions))) witnesses.set(b.signature, b);
+    }
+  }
+  return {
+    versions: plan.kernels.map((k) => k.name),
+    runs: records.map(({ kernel, fs, scenario, complete, executions, elapsedMs, findings }) => ({
+      kernel,
+      fs,
+      scenario,
+      complete,
+      executions,
+      elapsedMs,
+      findings,
+    })),
+    findings: [...findings.values()],
+    filesystems: plan.filesystems,
+    witnesses,
+  };
+}
+
+/** The `--format json` object: exactly the documented shape. */
+export function matrixJson(m: MatrixResult): MatrixJson & { interrupted?: true } {
+  return {
+    versions: m.versions,
+    runs: m.runs,
+    findings: m.findings,
+    ...(m.interrupted ? { interrupted: true as const } : {}),
+  };
+}
+
+/** Versions with no finding in any run, and whether all their runs were complete. */
+export function versionSummary(
+  m: MatrixResult,
+): { version: string; findings: number; runs: number; incomplete: number }[] {
+  return m.versions.map((version) => {
+    const runs = m.runs.filter((r) => r.kernel === version);
+    const sigs = new Set(runs.flatMap((r) => r.findings));
+    return {
+      version,
+      findings: sigs.size,
+      runs: runs.length,
+      incomplete: runs.filter((r) => !r.complete).length,
+    };
+  });
+}

@@ -1,0 +1,500 @@
+// The `faultline` command line: commander glue only. Each command resolves its inputs, calls the
+// module that does the work (target, matrix, bisect, replay) and renders the result.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { decodeToken, ReplayMismatch, TokenError } from '../engine/index.js';
+import { runBisect } from './bisect.js';
+import { EXIT, UsageError } from './errors.js';
+import { renderBisect } from './format/bisect-report.js';
+import { type Format, renderCheck } from './format/check-report.js';
+import { LISTS, type ListWhat, renderList } from './format/list-report.js';
+import { matrixMarkdown, matrixText } from './format/matrix-report.js';
+import { renderReplay } from './format/replay-report.js';
+import type { Interrupt } from './interrupt.js';
+import { type MatrixPlan, matrixJson, runMatrix } from './matrix.js';
+import { progressLine } from './progress.js';
+import { checkFs, DEFAULT_PROVIDER, loadProvider, type Provider } from './provider.js';
+import { replayTarget } from './replay.js';
+import { ScenarioFileError } from './scenario-file.js';
+import { colorEnabled, makeStyle, type Style } from './style.js';
+import { type Budget, resolveFs, resolveKernel, resolveScenario, runTarget, type Target } from './target.js';
+import { kernelOfTrace, readTraceFile, writeTraceFiles } from './trace-out.js';
+
+/** Where a command writes, and what it knows of the terminal (a worker thread cannot ask). */
+export interface CliContext {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  stdoutTTY: boolean;
+  stderrTTY: boolean;
+  columns?: number;
+  env: NodeJS.ProcessEnv;
+  /** Starts listening for Ctrl-C for the duration of a run. */
+  interrupt(): Interrupt;
+}
+
+// ---- option parsing ---------------------------------------------------------------------------
+
+function integer(name: string, min = 0) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min)
+      throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got '${v}'`);
+    return Number(v);
+  };
+}
+
+/** `90`, `90s`, `1500ms`, `2m`, `1h`: a plain number is seconds. */
+export function parseDuration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration like 30s, 1500ms, 2m or 1h, got '${v}'`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
+}
+
+function formatOption(allowed: readonly Format[]) {
+  return new Option('--format <format>', 'output format').choices(allowed).default('text');
+}
+
+function budgetOptions(cmd: Command, exhaustiveByDefault = true): Command {
+  return cmd
+    .addOption(
+      new Option('--mode <mode>', 'exploration: dpor (exhaustive), random, pct, or bounded (by preemptions)')
+        .choices(['dpor', 'random', 'pct', 'bounded'])
+        .default(exhaustiveByDefault ? 'dpor' : undefined),
+    )
+    .option('--seed <n>', 'seed for random and pct', integer('--seed'))
+    .option('--runs <n>', 'executions for random and pct (default 1000)', integer('--runs', 1))
+    .option('--depth <n>', 'pct bug depth (default 3)', integer('--depth', 1))
+    .option(
+      '--max-preemptions <n>',
+      'only schedules with at most n preemptions',
+      integer('--max-preemptions'),
+    )
+    .option(
+      '--time-limit <duration>',
+      'stop each run after this long (30s, 2m); partial results',
+      parseDuration,
+    )
+    .option(
+      '--max-executions <n>',
+      'stop each run after n executions; partial results',
+      integer('--max-executions', 1),
+    )
+    .option(
+      '--max-steps <n>',
+      'steps per thread before a livelock finding (default 100000)',
+      integer('--max-steps', 1),
+    );
+}
+
+interface BudgetOpts {
+  mode?: Budget['mode'];
+  seed?: number;
+  runs?: number;
+  depth?: number;
+  maxPreemptions?: number;
+  timeLimit?: number;
+  maxExecutions?: number;
+  maxSteps?: number;
+}
+
+function budgetOf(o: BudgetOpts): Budget {
+  const b: Budget = {};
+  if (o.mode !== undefined) b.mode = o.mode;
+  if (o.seed !== undefined) b.seed = o.seed;
+  if (o.runs !== undefined) b.runs = o.runs;
+  if (o.depth !== undefined) b.depth = o.depth;
+  if (o.maxPreemptions !== undefined) b.maxPreemptions = o.maxPreemptions;
+  if (o.timeLimit !== undefined) b.timeLimitMs = o.timeLimit;
+  if (o.maxExecutions !== undefined) b.maxExecutions = o.maxExecutions;
+  if (o.maxSteps !== undefined) b.maxStepsPerThread = o.maxSteps;
+  if (b.maxPreemptions !== undefined && b.mode === 'dpor') b.mode = 'bounded';
+  return b;
+}
+
+/** Comma-separated lists, also given as repeated options. */
+function list(v: string, prev: string[] | undefined): string[] {
+  return [
+    ...(prev ?? []),
+    ...v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const f = join(dir, 'package.json');
+    if (existsSync(f)) return (JSON.parse(readFileSync(f, 'utf8')) as { version: string }).version;
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+// ---- the program ------------------------------------------------------------------------------
+
+export function buildProgram(ctx: CliContext, setCode: (code: number) => void): Command {
+  const program = new Command('faultline');
+  let style: Style = makeStyle(false);
+  const provider = async (): Promise<Provider> => loadProvider(program.opts().provider as string | undefined);
+  const out = (s: string) => ctx.stdout.write(s);
+  const note = (s: string) => ctx.stderr.write(`${s}\n`);
+
+  program
+    .description(
+      'Systematic concurrency checking of kernel-shaped models: the Linux DAX fault/truncate/unmap ' +
+        'locking of v4.2-v4.4 under every interleaving, reported the way lockdep would.',
+    )
+    .version(packageVersion(), '-V, --version')
+    .option(
+      '--provider <name|module>',
+      `what to run: 'examples' (the engine's example models), 'dax' (the DAX model), or a module ` +
+        'exporting versions, patches, builtinScenarios and buildModel',
+      DEFAULT_PROVIDER,
+    )
+    .option('--color', 'colour output even when not on a terminal')
+    .option('--no-color', 'no colour (also: NO_COLOR=1)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .exitOverride()
+    .hook('preAction', () => {
+      const flag = program.opts().color as boolean | undefined;
+      // commander sets `color` true by default for --no-color; only an explicit flag counts.
+      const explicit = program.getOptionValueSource('color') === 'cli' ? flag : undefined;
+      style = makeStyle(colorEnabled({ isTTY: ctx.stdoutTTY }, ctx.env, explicit));
+    });
+
+  const withRun = async <T>(budget: Budget, fn: (hooks: RunHooksWithUnit) => T): Promise<T> => {
+    const intr = ctx.interrupt();
+    const progress = progressLine({
+      stream: {
+        isTTY: ctx.stderrTTY,
+        columns: ctx.columns,
+        write: (s) => {
+          ctx.stderr.write(s);
+          return true;
+        },
+      },
+      env: ctx.env,
+      maxExecutions:
+        budget.mode === 'random' || budget.mode === 'pct' ? (budget.runs ?? 1000) : budget.maxExecutions,
+      timeLimitMs: budget.timeLimitMs,
+    });
+    try {
+      return fn({
+        shouldStop: () => intr.requested(),
+        onProgress: (p) => progress.update(p),
+        unit: progress.unit,
+      });
+    } finally {
+      progress.done();
+      intr.dispose();
+    }
+  };
+
+  // list --------------------------------------------------------------------------------------
+  program
+    .command('list')
+    .description('list kernel versions, patches, built-in scenarios or finding kinds')
+    .addArgument(new Argument('<what>', 'what to list').choices(LISTS))
+    .addOption(formatOption(['text', 'json', 'markdown']))
+    .action(async (what: ListWhat, o: { format: Format }) => {
+      out(renderList(await provider(), what, o.format, style));
+      setCode(EXIT.ok);
+    });
+
+  // check -------------------------------------------------------------------------------------
+  budgetOptions(
+    program
+      .command('check')
+      .description('explore one scenario on one kernel and filesystem; print each distinct finding once')
+      .argument(
+        '<scenario>',
+        'a built-in scenario name (faultline list scenarios) or a YAML/JSON scenario file',
+      )
+      .option(
+        '--kernel <version>',
+        'kernel version, or VERSION~N for it without its last N patches (default: the newest)',
+      )
+      .option('--fs <fs>', "filesystem (default: the scenario's, else the first)"),
+  )
+    .addOption(formatOption(['text', 'json', 'markdown', 'mermaid']))
+    .option(
+      '--finding <n>',
+      'show only the n-th finding (mermaid shows the first otherwise)',
+      integer('--finding', 1),
+    )
+    .option(
+      '--trace-out <file>',
+      'write each finding as a JSON trace file (file, file-2, ...) for the trace viewer',
+    )
+    .addHelpText(
+      'after',
+      '\nExit status: 0 nothing found, 1 findings, 2 bad usage or input, 130 interrupted (partial results printed).',
+    )
+    .action(
+      async (
+        ref: string,
+        o: BudgetOpts & { kernel?: string; fs?: string; format: Format; finding?: number; traceOut?: string },
+      ) => {
+        const p = await provider();
+        const scenario = resolveScenario(p, ref);
+        const target: Target = {
+          scenario,
+          scenarioRef: ref,
+          kernel: resolveKernel(p, o.kernel),
+          fs: resolveFs(p, scenario, o.fs),
+        };
+        const budget = budgetOf(o);
+        const result = await withRun(budget, (hooks) => runTarget(p, target, budget, hooks));
+        const interrupted = result.stopReason === 'interrupted';
+        if (o.finding !== undefined && o.finding > result.findings.length)
+          note(
+            `faultline: --finding ${o.finding}: there ${result.findings.length === 1 ? 'is' : 'are'} only ${result.findings.length}`,
+          );
+        out(renderCheck({ provider: p, target, result, interrupted, only: o.finding }, o.format, style));
+        if (o.traceOut) {
+          const written = writeTraceFiles(p, target, result.findings, o.traceOut);
+          note(
+            written.length
+              ? `trace written: ${written.join(', ')}`
+              : 'no trace written: no finding has an execution to record',
+          );
+        }
+        setCode(interrupted ? EXIT.interrupted : result.findings.length ? EXIT.found : EXIT.ok);
+      },
+    );
+
+  // matrix ------------------------------------------------------------------------------------
+  budgetOptions(
+    program
+      .command('matrix')
+      .description(
+        'the main job: every scenario on every kernel version and filesystem; rows are findings, columns versions',
+      )
+      .option('--kernels <list>', "'all' or a comma-separated list of versions", list)
+      .option('--fs <list>', "'all' or a comma-separated list of filesystems", list)
+      .option(
+        '--scenarios <list>',
+        "'suite' (the built-in scenarios) or scenario names and files, comma-separated",
+        list,
+      ),
+  )
+    .addOption(formatOption(['text', 'json', 'markdown']))
+    .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
+    .option('--fail-on-findings', 'exit 1 when there is any finding')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when the matrix ran to completion (findings are its output; 1 with --fail-on-findings),\n' +
+        '2 bad usage or input, 130 interrupted (partial results printed, checkpoint kept).',
+    )
+    .action(
+      async (
+        o: BudgetOpts & {
+          kernels?: string[];
+          fs?: string[];
+          scenarios?: string[];
+          format: Format;
+          checkpoint?: string;
+          failOnFindings?: boolean;
+        },
+      ) => {
+        const p = await provider();
+        const all = (v: string[] | undefined, word: string) =>
+          v === undefined || (v.length === 1 && v[0] === word);
+        const plan: MatrixPlan = {
+          kernels: all(o.kernels, 'all') ? p.versions : o.kernels!.map((k) => resolveKernel(p, k)),
+          filesystems: all(o.fs, 'all') ? p.filesystems : o.fs!.map((f) => checkFs(p, f)),
+          scenarios: all(o.scenarios, 'suite')
+            ? p.scenarios.map((scenario) => ({ scenario, ref: scenario.name }))
+            : o.scenarios!.map((ref) => ({ scenario: resolveScenario(p, ref), ref })),
+        };
+        if (!plan.scenarios.length)
+          throw new UsageError(`no scenarios to run (the ${p.name} provider has no built-in suite)`);
+        const budget = budgetOf(o);
+        const m = await withRun(budget, (hooks) =>
+          runMatrix(p, plan, budget, {
+            ...hooks,
+            checkpoint: o.checkpoint,
+            onRun: (i, n, c) =>
+              hooks.unit(i, n, `${c.target.kernel.name} ${c.target.fs} ${c.target.scenario.name}`),
+          }),
+        );
+        if (o.format === 'json') out(`${JSON.stringify(matrixJson(m), null, 2)}\n`);
+        else out(o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style));
+        if (m.interrupted && o.checkpoint)
+          note(`faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}; run again to resume`);
+        setCode(
+          m.interrupted ? EXIT.interrupted : o.failOnFindings && m.findings.length ? EXIT.found : EXIT.ok,
+        );
+      },
+    );
+
+  // bisect ------------------------------------------------------------------------------------
+  budgetOptions(
+    program
+      .command('bisect')
+      .description(
+        'walk the patch series and name the first patch that introduces (or --fixed: removes) a finding',
+      )
+      .requiredOption('--scenario <scenario>', 'built-in scenario name or scenario file')
+      .option('--fs <fs>', "filesystem (default: the scenario's, else the first)")
+      .option(
+        '--good <version>',
+        'a version without the finding (default: the oldest; with --fixed: the newest)',
+      )
+      .option('--bad <version>', 'a version with the finding (default: the newest; with --fixed: the oldest)')
+      .option('--fixed', 'look for the patch that removes the finding instead')
+      .option('--finding <text>', 'only findings whose signature (kind|locks|functions) contains this text'),
+  )
+    .addOption(formatOption(['text', 'json', 'markdown']))
+    .addHelpText(
+      'after',
+      '\nExit status: 0 a patch was named, 1 no finding differs between the two versions, 2 bad usage or input,\n130 interrupted.',
+    )
+    .action(
+      async (
+        o: BudgetOpts & {
+          scenario: string;
+          fs?: string;
+          good?: string;
+          bad?: string;
+          fixed?: boolean;
+          finding?: string;
+          format: Format;
+        },
+      ) => {
+        const p = await provider();
+        const scenario = resolveScenario(p, o.scenario);
+        const budget = budgetOf(o);
+        const req = {
+          scenario,
+          scenarioRef: o.scenario,
+          fs: resolveFs(p, scenario, o.fs),
+          good: o.good,
+          bad: o.bad,
+          fixed: o.fixed === true,
+          finding: o.finding,
+        };
+        const b = await withRun(budget, (hooks) =>
+          runBisect(p, req, budget, {
+            ...hooks,
+            onStep: (k, n, kernel) => hooks.unit(k, n + 1, kernel.name),
+          }),
+        );
+        out(renderBisect(p, b, o.format, style));
+        setCode(b.interrupted ? EXIT.interrupted : b.culprits.length ? EXIT.ok : EXIT.found);
+      },
+    );
+
+  // replay ------------------------------------------------------------------------------------
+  program
+    .command('replay')
+    .description('re-run exactly one execution, from a replay token or a trace file (--trace-out)')
+    .argument('<token-or-file>', 'a replay token (fl1:...) or a trace file')
+    .option('--scenario <scenario>', 'the scenario the token belongs to (not needed with a trace file)')
+    .option('--kernel <version>', 'kernel version (default: the newest; a trace file names its own)')
+    .option('--fs <fs>', "filesystem (default: the scenario's; a trace file names its own)")
+    .option('--explain', 'narrate the execution step by step in CPU columns, with the locks each CPU holds')
+    .option('--max-steps <n>', 'steps per thread before a livelock finding', integer('--max-steps', 1))
+    .addOption(formatOption(['text', 'json', 'markdown', 'mermaid']))
+    .addHelpText(
+      'after',
+      '\nExit status: 0 the execution shows no finding, 1 it shows one, 2 bad usage, or a token that does not\nfit the model.',
+    )
+    .action(
+      async (
+        arg: string,
+        o: {
+          scenario?: string;
+          kernel?: string;
+          fs?: string;
+          explain?: boolean;
+          maxSteps?: number;
+          format: Format;
+        },
+      ) => {
+        let token: string;
+        let target: Target;
+        let p: Provider;
+        if (arg.startsWith('fl1:') || !existsSync(arg)) {
+          if (!arg.startsWith('fl1:'))
+            throw new UsageError(`'${arg}' is neither a replay token (fl1:...) nor a trace file`);
+          token = arg;
+          p = await provider();
+          if (!o.scenario)
+            throw new UsageError(
+              'replaying a token needs --scenario (the check output prints the full command)',
+            );
+          const scenario = resolveScenario(p, o.scenario);
+          target = {
+            scenario,
+            scenarioRef: o.scenario,
+            kernel: resolveKernel(p, o.kernel),
+            fs: resolveFs(p, scenario, o.fs),
+          };
+        } else {
+          const { trace, context } = readTraceFile(arg);
+          if (!context)
+            throw new UsageError(
+              `${arg} does not say which scenario it ran (no extra.faultline): replay its token with --scenario`,
+            );
+          token = trace.token;
+          const explicit = program.getOptionValueSource('provider') === 'cli';
+          p = explicit ? await provider() : await loadProvider(context.provider);
+          target = {
+            scenario: context.scenario,
+            scenarioRef: context.scenarioRef,
+            kernel: o.kernel ? resolveKernel(p, o.kernel) : kernelOfTrace(p, context),
+            fs: checkFs(p, o.fs ?? context.fs),
+          };
+        }
+        decodeToken(token); // a malformed token is a usage error, before any model is built
+        const result = replayTarget(p, target, token, {
+          explain: o.explain === true || o.format === 'mermaid',
+          maxStepsPerThread: o.maxSteps,
+        });
+        out(renderReplay({ target, token, result }, o.format, style));
+        setCode(result.findings.length ? EXIT.found : EXIT.ok);
+      },
+    );
+
+  return program;
+}
+
+interface RunHooksWithUnit {
+  shouldStop: () => boolean;
+  onProgress: (p: { executions: number; findings: number; elapsedMs: number }) => void;
+  unit: (index: number, total: number, label: string) => void;
+}
+
+/** Run the command line; returns the exit status. Errors for the user never escape as stacks. */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(ctx, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof ScenarioFileError) {
+      // Compiler-style lines (file:line:column: field: message), then what it means.
+      ctx.stderr.write(
+        `${e.message}\nfaultline: ${e.file}: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing ran\n`,
+      );
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError || e instanceof TokenError || e instanceof ReplayMismatch) {
+      ctx.stderr.write(`faultline: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,138 @@
+// What one check runs on: a scenario, a kernel and a filesystem of a provider; resolving them
+// from the command line, building the model, running it, and the command that replays a token.
+
+import { existsSync } from 'node:fs';
+import { type CheckOptions, type CheckResult, check, type Mode, type Model } from '../engine/index.js';
+import type { Progress } from '../engine/run.js';
+import { UsageError } from './errors.js';
+import { checkFs, DEFAULT_PROVIDER, type KernelRef, type Provider, type VersionInfo } from './provider.js';
+import { loadScenarioFile } from './scenario-file.js';
+import type { Scenario } from './scenario-schema.js';
+
+export interface Target {
+  scenario: Scenario;
+  /** How the user named the scenario (a built-in name or a file path), for replay commands. */
+  scenarioRef: string;
+  kernel: VersionInfo;
+  fs: string;
+}
+
+/** Exploration settings shared by check, matrix and bisect. */
+export interface Budget {
+  mode?: Mode;
+  seed?: number;
+  runs?: number;
+  depth?: number;
+  maxPreemptions?: number;
+  timeLimitMs?: number;
+  maxExecutions?: number;
+  maxStepsPerThread?: number;
+}
+
+export interface RunHooks {
+  shouldStop?: () => boolean;
+  onProgress?: (p: Progress) => void;
+}
+
+const looksLikeFile = (ref: string) => /\.(ya?ml|json)$/i.test(ref) || ref.includes('/');
+
+/** A built-in scenario by name, or a scenario file (YAML or JSON) by path. */
+export function resolveScenario(p: Provider, ref: string): Scenario {
+  const builtin = p.scenarios.find((s) => s.name === ref);
+  if (builtin && !existsSync(ref)) return builtin;
+  if (existsSync(ref) || looksLikeFile(ref)) return loadScenarioFile(ref);
+  const names = p.scenarios.map((s) => s.name);
+  throw new UsageError(
+    `no scenario '${ref}': not a file, and the ${p.name} provider has no built-in scenario of that name` +
+      (names.length ? ` (built-in: ${names.join(', ')})` : ''),
+  );
+}
+
+/**
+ * A kernel version by name, or `NAME~N`: that version without its last N patches (as git names
+ * ancestors), which is how bisect names the kernels between two versions.
+ */
+export function resolveKernel(p: Provider, ref: string | undefined): VersionInfo {
+  if (!p.versions.length) throw new UsageError(`the ${p.name} provider has no kernel versions`);
+  if (ref === undefined) return p.versions[p.versions.length - 1];
+  const m = /^(.*)~(\d+)$/.exec(ref);
+  const name = m ? m[1] : ref;
+  const v = p.versions.find((x) => x.name === name);
+  if (!v)
+    throw new UsageError(
+      `unknown kernel version '${name}' (known: ${p.versions.map((x) => x.name).join(', ')})`,
+    );
+  if (!m || Number(m[2]) === 0) return v;
+  const drop = Number(m[2]);
+  if (drop > v.patches.length)
+    throw new UsageError(`${ref}: ${v.name} has only ${v.patches.length} patches on top of the base`);
+  return ancestor(v, v.patches.length - drop);
+}
+
+/** The version-like kernel made of the first `n` patches of `v`'s series. */
+export function ancestor(v: VersionInfo, n: number): VersionInfo {
+  if (n === v.patches.length) return v;
+  const drop = v.patches.length - n;
+  return {
+    name: `${v.name}~${drop}`,
+    description: `${v.name} without its last ${drop} patch${drop === 1 ? '' : 'es'}`,
+    patches: v.patches.slice(0, n),
+  };
+}
+
+/** The filesystem: the one asked for, else the scenario's, else the provider's first. */
+export function resolveFs(p: Provider, scenario: Scenario, fs: string | undefined): string {
+  return checkFs(p, fs ?? scenario.fs ?? p.filesystems[0]);
+}
+
+/** A kernel as the provider's buildModel wants it: named versions by name, others as series. */
+export function kernelRef(p: Provider, v: VersionInfo): KernelRef {
+  return p.versions.includes(v) ? v.name : v;
+}
+
+export function buildTargetModel(p: Provider, t: Target): Model {
+  try {
+    return p.buildModel(t.scenario, { kernel: kernelRef(p, t.kernel), fs: t.fs });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(
+      `cannot build the model of scenario '${t.scenario.name}' for ${t.kernel.name}/${t.fs}: ${(e as Error).message}`,
+    );
+  }
+}
+
+export function checkOptions(b: Budget, hooks: RunHooks = {}): CheckOptions {
+  const o: CheckOptions = {};
+  if (b.mode !== undefined) o.mode = b.mode;
+  if (b.seed !== undefined) o.seed = b.seed;
+  if (b.runs !== undefined) o.runs = b.runs;
+  if (b.depth !== undefined) o.depth = b.depth;
+  if (b.maxPreemptions !== undefined) o.maxPreemptions = b.maxPreemptions;
+  if (b.timeLimitMs !== undefined) o.timeLimitMs = b.timeLimitMs;
+  if (b.maxExecutions !== undefined) o.maxExecutions = b.maxExecutions;
+  if (b.maxStepsPerThread !== undefined) o.maxStepsPerThread = b.maxStepsPerThread;
+  if (hooks.shouldStop) o.shouldStop = hooks.shouldStop;
+  if (hooks.onProgress) o.onProgress = hooks.onProgress;
+  return o;
+}
+
+export function runTarget(p: Provider, t: Target, b: Budget, hooks: RunHooks = {}): CheckResult {
+  const model = buildTargetModel(p, t);
+  return check(model, checkOptions(b, hooks));
+}
+
+/** Quote for a POSIX shell when needed. */
+export function shellQuote(s: string): string {
+  return /^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command line that replays `token` on this target. */
+export function replayCommand(p: Provider, t: Target, token: string): string {
+  const parts = ['faultline', 'replay', token, '--scenario', t.scenarioRef];
+  // Kernel and filesystem are spelled out (defaults change as versions are added), unless the
+  // provider has only one of each.
+  if (p.versions.length > 1 || !p.versions.includes(t.kernel)) parts.push('--kernel', t.kernel.name);
+  if (p.filesystems.length > 1) parts.push('--fs', t.fs);
+  if (p.spec && p.spec !== DEFAULT_PROVIDER) parts.push('--provider', p.spec);
+  return parts.map(shellQuote).join(' ');
+}
