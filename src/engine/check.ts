@@ -104,7 +104,8 @@ export function replay<S>(
   token: string,
   opts: { maxStepsPerThread?: number; debug?: boolean } = {},
 ) {
-  const ex = replayExecution(model, token, opts);
+  // The model's monitors watch the replay too, so what they found (lockdep, races) shows again.
+  const ex = replayExecution(model, token, opts, undefined, model.monitors?.() ?? []);
   ex.finish();
   return {
     outcome: ex.outcome,
