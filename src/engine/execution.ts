@@ -215,7 +215,8 @@ export class Execution<S = unknown> implements ExecutionContext {
     return this.threads[t].heldLocks;
   }
   report(finding: FindingSpec): void {
-    this.raised.push({ spec: finding, at: this.schedule.length, thread: this.lastThread });
+    // Raised during step length-1 (or after the last one): the trace ends there.
+    this.raised.push({ spec: finding, at: this.schedule.length - 1, thread: this.lastThread });
   }
   pending(t: number): Op | undefined {
     return this.threads[t]?.pending ?? undefined;
@@ -659,7 +660,8 @@ export class Execution<S = unknown> implements ExecutionContext {
                   ? op.finding.functions
                   : [this.currentFunction(th.id)],
               },
-              at: this.schedule.length,
+              // Inline, right after the thread's last step: the trace ends at that step.
+              at: this.schedule.length - 1,
               thread: th.id,
             });
             r = gen.next(undefined);
