@@ -1,0 +1,144 @@
+// lockdep's dependency graph between lock classes, with the four dependency kinds of the 2020
+// recursive-read rework (Boqun Feng, "lockdep: Support deadlock detection for recursive read
+// locks"; Documentation/locking/lockdep-design.rst): an edge A -(XY)-> B means a task held A
+// (X = Exclusive or Shared) while it acquired B (Y = Recursive read, read = 2, or Non-recursive:
+// a write or an rwsem down_read). One edge carries every kind seen.
+//
+// A path is strong when it has no two adjacent edges -(*R)-> L -(S*)->: a recursive reader of L
+// does not wait for another reader of L. Only a strong cycle is a deadlock.
+
+import type { LockdepRead } from '../lock-info.js';
+import type { DepKind, PlaceRef } from './details.js';
+
+const BIT: Record<DepKind, number> = { ER: 1, EN: 2, SR: 4, SN: 8 };
+const KINDS: readonly DepKind[] = ['ER', 'EN', 'SR', 'SN'];
+const EXCLUSIVE_HOLDER = BIT.ER | BIT.EN;
+const RECURSIVE_ACQUIRER = BIT.ER | BIT.SR;
+const NON_RECURSIVE_ACQUIRER = BIT.EN | BIT.SN;
+const ALL = 15;
+
+export function depKind(holderRead: LockdepRead, acquirerRead: LockdepRead): DepKind {
+  return `${holderRead === 0 ? 'E' : 'S'}${acquirerRead === 2 ? 'R' : 'N'}` as DepKind;
+}
+
+/** The first time a kind of dependency was seen, with the lockdep `read` of both sides. */
+export interface FirstSeen {
+  place: PlaceRef;
+  fromRead: LockdepRead;
+  toRead: LockdepRead;
+}
+
+export interface Dependency {
+  from: string;
+  to: string;
+  kinds: DepKind[];
+  first: Partial<Record<DepKind, FirstSeen>>;
+}
+
+interface Edge {
+  from: string;
+  to: string;
+  bits: number;
+  first: Partial<Record<DepKind, FirstSeen>>;
+}
+
+/** One step of a path: the edge and the kind the path uses on it. */
+export interface PathStep {
+  from: string;
+  to: string;
+  kind: DepKind;
+  first: FirstSeen;
+}
+
+function pick(bits: number): DepKind {
+  // Prefer an exclusive holder: the kind shown does not change whether the path is strong.
+  const e = bits & EXCLUSIVE_HOLDER ? bits & EXCLUSIVE_HOLDER : bits;
+  for (const k of KINDS) if (e & BIT[k]) return k;
+  throw new Error('no dependency kind');
+}
+
+export class DependencyGraph {
+  private readonly out = new Map<string, Map<string, Edge>>();
+  private count = 0;
+
+  /** Number of (edge, kind) pairs. */
+  get size(): number {
+    return this.count;
+  }
+
+  has(from: string, to: string, kind: DepKind): boolean {
+    const e = this.out.get(from)?.get(to);
+    return e !== undefined && (e.bits & BIT[kind]) !== 0;
+  }
+
+  /** Add a kind to edge from -> to; false when that kind was already there. */
+  add(from: string, to: string, kind: DepKind, first: FirstSeen): boolean {
+    let m = this.out.get(from);
+    if (!m) this.out.set(from, (m = new Map()));
+    let e = m.get(to);
+    if (!e) m.set(to, (e = { from, to, bits: 0, first: {} }));
+    if (e.bits & BIT[kind]) return false;
+    e.bits |= BIT[kind];
+    e.first[kind] = first;
+    this.count++;
+    return true;
+  }
+
+  dependencies(): Dependency[] {
+    const r: Dependency[] = [];
+    for (const m of this.out.values())
+      for (const e of m.values())
+        r.push({
+          from: e.from,
+          to: e.to,
+          kinds: KINDS.filter((k) => e.bits & BIT[k]),
+          first: { ...e.first },
+        });
+    return r;
+  }
+
+  /**
+   * lockdep's check_noncircular() after the rework: is there a strong path next -> ... -> prev
+   * that a new dependency prev -(kind)-> next closes into a strong cycle? Breadth first over
+   * (class, "arrived by a -(*R)-> edge") states, so the shortest such path is returned.
+   * The cycle is strong at the closing junction when the path's last edge is -(*N)-> or the
+   * new edge is -(E*)->; at the junction after the new edge, a -(*R)-> new edge needs an
+   * -(E*)-> first path edge.
+   */
+  strongPath(prev: string, next: string, kind: DepKind): PathStep[] | undefined {
+    const key = (cls: string, r: boolean) => `${r ? 'R' : 'N'}${cls}`;
+    const parent = new Map<string, { from: string; step: PathStep } | null>();
+    const startR = (BIT[kind] & RECURSIVE_ACQUIRER) !== 0;
+    const newIsExclusive = (BIT[kind] & EXCLUSIVE_HOLDER) !== 0;
+    const start = key(next, startR);
+    parent.set(start, null);
+    const queue: Array<{ cls: string; r: boolean; k: string }> = [{ cls: next, r: startR, k: start }];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const { cls, r, k } = queue[qi];
+      const edges = this.out.get(cls);
+      if (!edges) continue;
+      for (const e of edges.values()) {
+        if (e.to === e.from) continue;
+        const allowed = e.bits & (r ? EXCLUSIVE_HOLDER : ALL);
+        if (!allowed) continue;
+        for (const arriveR of [false, true]) {
+          const bits = allowed & (arriveR ? RECURSIVE_ACQUIRER : NON_RECURSIVE_ACQUIRER);
+          if (!bits) continue;
+          const kindUsed = pick(bits);
+          const step: PathStep = { from: e.from, to: e.to, kind: kindUsed, first: e.first[kindUsed]! };
+          if (e.to === prev) {
+            if (arriveR && !newIsExclusive) continue;
+            const path = [step];
+            for (let p = parent.get(k); p; p = parent.get(p.from)) path.push(p.step);
+            return path.reverse();
+          }
+          const nk = key(e.to, arriveR);
+          if (parent.has(nk)) continue;
+          parent.set(nk, { from: k, step });
+          queue.push({ cls: e.to, r: arriveR, k: nk });
+        }
+      }
+    }
+    return undefined;
+  }
+}

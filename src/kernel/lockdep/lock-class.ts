@@ -1,0 +1,31 @@
+// lockdep's lock classes: every lock initialised at one site shares one class, named like
+// `&mapping->i_mmap_rwsem`; lockdep reasons about classes, never about lock instances.
+//
+// A class's usage string is lockdep's `{....}`: per IRQ state (hardirq, softirq) one character
+// for write use and one for read use, '+' meaning "taken with IRQs enabled". The model has no
+// interrupts, so both pairs are the same: `{+.+.}` for a class only ever taken for write,
+// `{++++}` for one taken both ways, `{.+.+}` for read only.
+
+import type { LockdepRead } from '../lock-info.js';
+
+const WRITE = 1;
+const READ = 2;
+
+export class LockClasses {
+  private readonly used = new Map<string, number>();
+
+  /** Record one acquisition of `cls` (accumulated over the run, like lockdep's class usage). */
+  use(cls: string, read: LockdepRead): void {
+    this.used.set(cls, (this.used.get(cls) ?? 0) | (read === 0 ? WRITE : READ));
+  }
+
+  usage(cls: string): string {
+    const u = this.used.get(cls) ?? 0;
+    const pair = `${u & WRITE ? '+' : '.'}${u & READ ? '+' : '.'}`;
+    return `{${pair}${pair}}`;
+  }
+
+  get size(): number {
+    return this.used.size;
+  }
+}

@@ -1,0 +1,482 @@
+// lockdep (kernel/locking/lockdep.c) as an engine monitor: created once per run, so its lock
+// classes and dependency graph accumulate over every explored execution, as lockdep's do over
+// a machine's uptime. It watches the kernel primitives' lock ops (only those whose info says
+// `lockdep: true`; the page lock is invisible, as in 2015) and the lockdep notes (jbd2_handle
+// map, lockdep_assert_held, lockdep_sys_exit).
+//
+// It reports at the attempt, like lockdep: `recursive-locking` (a held class taken again, unless
+// a recursive read of a read-held class), `circular-dependency` (a new dependency closes a strong
+// cycle), `bad-unlock`, `lock-held-at-exit`, `assert-held`. At the end of the run a cycle or a
+// recursion is marked `confirmed`, with that trace, when an explored execution really deadlocked
+// with its classes held by blocked tasks and one of them waiting for one of those classes.
+//
+// Differences from lockdep: edges come from every held lock, not only up to the first
+// non-trylock one (lockdep relies on transitivity there); one report per new dependency, and
+// reporting does not switch lockdep off; no IRQ-state (usage) checks; no chain cache.
+
+import {
+  type EngineEvent,
+  type ExecutionContext,
+  type FindingSpec,
+  type Monitor,
+  signatureOf,
+} from '../../engine/index.js';
+import {
+  isKernelLockInfo,
+  isLockdepNote,
+  type KernelLockInfo,
+  type LockdepNote,
+  type LockdepRead,
+} from '../lock-info.js';
+import {
+  type Dependency,
+  DependencyGraph,
+  depKind,
+  type FirstSeen,
+  type PathStep,
+} from './dependency-graph.js';
+import type {
+  AssertHeldDetails,
+  BadUnlockDetails,
+  CircularDependencyDetails,
+  DeadlockWitness,
+  DependencyRef,
+  DepKind,
+  HeldAtExitDetails,
+  LockRef,
+  PlaceRef,
+  RecursiveLockingDetails,
+  TaskRef,
+} from './details.js';
+import { type HeldLock, HeldLocks, lockRef } from './held-locks.js';
+import { LockClasses } from './lock-class.js';
+
+const lockdepVisible = (info: unknown): info is KernelLockInfo => isKernelLockInfo(info) && info.lockdep;
+
+/** A deadlocked execution, kept to confirm predictions at the end of the run. */
+interface Deadlock extends DeadlockWitness {
+  /** Classes held (lockdep view) and waited for by the blocked tasks. */
+  held: Set<string>;
+  waited: Set<string>;
+}
+
+interface Prediction {
+  spec: FindingSpec;
+  /** Classes that must all be held by blocked tasks of a deadlock that confirms it. */
+  classes: string[];
+  /** For a recursion: a blocked task must hold this class and wait for it. */
+  recursive?: string;
+}
+
+const MAX_DEADLOCKS = 64;
+
+export class LockdepMonitor implements Monitor {
+  readonly classes = new LockClasses();
+  readonly graph = new DependencyGraph();
+  private execution = -1;
+  private held = new HeldLocks();
+  private pending: (HeldLock | undefined)[] = [];
+  private waitingOn: (string | undefined)[] = [];
+  private seen = new Set<number>();
+  private exited = new Set<number>();
+  /** Recursions and cycles reported, by signature, to confirm at the end of the run. */
+  private readonly predictions = new Map<string, Prediction>();
+  private readonly deadlocks = new Map<string, Deadlock>();
+
+  /** The dependency graph so far (for reports and lock-graph output). */
+  dependencies(): Dependency[] {
+    return this.graph.dependencies();
+  }
+
+  beginExecution(): void {
+    this.execution++;
+    this.held = new HeldLocks();
+    this.pending = [];
+    this.waitingOn = [];
+    this.seen = new Set();
+    this.exited = new Set();
+  }
+
+  onEvent(e: EngineEvent, x: ExecutionContext): void {
+    this.seen.add(e.thread);
+    switch (e.type) {
+      case 'acquire': {
+        if (!lockdepVisible(e.info)) return;
+        const h = this.hold(e.thread, x, e.lock.cls, e.lock.id, e.info.read, e.info.api, e.try);
+        this.pending[e.thread] = h;
+        this.attempt(e.thread, x, h);
+        return;
+      }
+      case 'acquired': {
+        this.waitingOn[e.thread] = undefined;
+        const h = this.pending[e.thread];
+        if (h && h.lockId === e.lock.id) {
+          this.pending[e.thread] = undefined;
+          this.held.push(e.thread, h);
+        }
+        return;
+      }
+      case 'try-failed':
+        this.pending[e.thread] = undefined;
+        return;
+      case 'blocked':
+        this.waitingOn[e.thread] = e.lock.cls;
+        return;
+      case 'release':
+        this.held.releaseLock(e.thread, e.lock.id);
+        return;
+      case 'downgrade': {
+        const h = this.held.findLock(e.thread, e.lock.id);
+        if (h) h.read = 1;
+        return;
+      }
+      case 'bad-unlock':
+        if (!lockdepVisible(e.info)) return;
+        this.badUnlock(e.thread, x, e.lock.cls, e.info.api, {
+          reason: e.downgrade ? 'downgrade-not-write' : e.held ? 'wrong-mode' : 'not-held',
+          heldMode: e.held,
+          releasedMode: e.mode,
+        });
+        return;
+      case 'exit':
+        this.exited.add(e.thread);
+        if (!e.died) this.heldAtExit(e.thread, x, 'exit');
+        return;
+      case 'note':
+        if (isLockdepNote(e.data)) this.note(e.thread, x, e.data);
+        return;
+      default:
+        return;
+    }
+  }
+
+  endExecution(x: ExecutionContext, outcome: string): void {
+    if (outcome !== 'deadlock' || this.deadlocks.size >= MAX_DEADLOCKS) return;
+    const blocked: Deadlock['blocked'] = [];
+    const held = new Set<string>();
+    const waited = new Set<string>();
+    for (const t of [...this.seen].sort((a, b) => a - b)) {
+      if (this.exited.has(t)) continue;
+      const holds = this.held.of(t).map((h) => h.cls);
+      for (const h of x.held(t)) if (!holds.includes(h.lock.cls)) holds.push(h.lock.cls);
+      for (const c of this.held.of(t)) held.add(c.cls);
+      const w = this.waitingOn[t];
+      if (w) waited.add(w);
+      blocked.push({ task: this.task(t, x), holds, ...(w ? { waitsFor: w } : {}) });
+    }
+    const key = blocked.map((b) => `${b.holds.join(',')}>${b.waitsFor ?? ''}`).join('|');
+    const token = x.token();
+    const old = this.deadlocks.get(key);
+    if (old && old.token.length <= token.length) return;
+    this.deadlocks.set(key, { token, execution: this.execution, blocked, held, waited });
+  }
+
+  endRun(): FindingSpec[] {
+    const out: FindingSpec[] = [];
+    for (const p of this.predictions.values()) {
+      const w = this.confirming(p);
+      if (!w) continue;
+      const { held: _h, waited: _w, ...witness } = w;
+      out.push({
+        ...p.spec,
+        details: { ...(p.spec.details as object), confirmedBy: witness },
+        token: w.token,
+        confirmed: true,
+      } as FindingSpec);
+    }
+    return out;
+  }
+
+  private confirming(p: Prediction): Deadlock | undefined {
+    let best: Deadlock | undefined;
+    for (const d of this.deadlocks.values()) {
+      const ok = p.recursive
+        ? d.blocked.some((b) => b.waitsFor === p.recursive && b.holds.includes(p.recursive!))
+        : p.classes.every((c) => d.held.has(c)) && p.classes.some((c) => d.waited.has(c));
+      if (ok && (!best || d.token.length < best.token.length)) best = d;
+    }
+    return best;
+  }
+
+  // ---- acquisitions ------------------------------------------------------------------------
+
+  private hold(
+    t: number,
+    x: ExecutionContext,
+    cls: string,
+    lockId: number,
+    read: LockdepRead,
+    api: string,
+    trylock: boolean,
+  ): HeldLock {
+    return {
+      cls,
+      lockId,
+      read,
+      api,
+      fn: x.currentFunction(t),
+      stack: [...x.functionStack(t)],
+      label: x.currentLabel(t),
+      trylock,
+      step: Math.max(0, x.step - 1),
+    };
+  }
+
+  /** lockdep's __lock_acquire checks: recursion, then a dependency from every held lock. */
+  private attempt(t: number, x: ExecutionContext, h: HeldLock): void {
+    this.classes.use(h.cls, h.read);
+    // A trylock cannot deadlock: no recursion check and no dependency (it is held afterwards).
+    if (h.trylock) return;
+    const stack = this.held.of(t);
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const same = stack[i];
+      if (same.cls !== h.cls) continue;
+      // Only a recursive read (read = 2) of a class held for read is allowed (check_deadlock).
+      if (!(h.read === 2 && same.read !== 0)) this.recursion(t, x, h, same);
+      return;
+    }
+    let token: string | undefined;
+    for (const prev of stack) {
+      const kind = depKind(prev.read, h.read);
+      if (this.graph.has(prev.cls, h.cls, kind)) continue;
+      const path = this.graph.strongPath(prev.cls, h.cls, kind);
+      token ??= x.token();
+      const first: FirstSeen = {
+        place: this.place(t, x, prev, h, token),
+        fromRead: prev.read,
+        toRead: h.read,
+      };
+      this.graph.add(prev.cls, h.cls, kind, first);
+      if (path) this.circular(t, x, prev, h, { from: prev.cls, to: h.cls, kind, first }, path);
+    }
+  }
+
+  private place(t: number, x: ExecutionContext, prev: HeldLock, h: HeldLock, token: string): PlaceRef {
+    const p: PlaceRef = {
+      task: this.task(t, x),
+      fn: h.fn,
+      stack: [...h.stack],
+      api: h.api,
+      heldFn: prev.fn,
+      heldApi: prev.api,
+      token,
+      execution: this.execution,
+      step: h.step,
+    };
+    if (h.label !== undefined) p.label = h.label;
+    return p;
+  }
+
+  private task(t: number, x: ExecutionContext): TaskRef {
+    return { name: x.threadName(t), id: t };
+  }
+
+  private heldRefs(t: number): LockRef[] {
+    return this.held.of(t).map((h) => lockRef(h, this.classes));
+  }
+
+  /** The locks task `t` holds now, as lockdep prints them (for other monitors' reports). */
+  heldLocks(t: number): LockRef[] {
+    return this.heldRefs(t);
+  }
+
+  private predict(p: Prediction): void {
+    const sig = signatureOf(p.spec);
+    if (!this.predictions.has(sig)) this.predictions.set(sig, p);
+  }
+
+  // ---- findings ----------------------------------------------------------------------------
+
+  private recursion(t: number, x: ExecutionContext, h: HeldLock, same: HeldLock): void {
+    const details: RecursiveLockingDetails = {
+      task: this.task(t, x),
+      trying: lockRef(h, this.classes),
+      holding: lockRef(same, this.classes),
+      held: this.heldRefs(t),
+    };
+    const spec: FindingSpec = {
+      kind: 'recursive-locking',
+      title: `possible recursive locking of ${h.cls} in ${h.fn}`,
+      message: `${x.threadName(t)} takes ${h.cls} (${h.api}) in ${h.fn} while already holding it (${same.api} in ${same.fn})`,
+      locks: [h.cls],
+      functions: [same.fn, h.fn],
+      details,
+    };
+    x.report(spec);
+    this.predict({ spec, classes: [h.cls], recursive: h.cls });
+  }
+
+  private circular(
+    t: number,
+    x: ExecutionContext,
+    prev: HeldLock,
+    h: HeldLock,
+    closing: PathStep,
+    path: PathStep[],
+  ): void {
+    const steps = [closing, ...path];
+    const cycle: DependencyRef[] = steps.map((s) => ({
+      from: s.from,
+      to: s.to,
+      kind: s.kind as DepKind,
+      fromRead: s.first.fromRead,
+      toRead: s.first.toRead,
+      fromUsage: this.classes.usage(s.from),
+      toUsage: this.classes.usage(s.to),
+      first: s.first.place,
+    }));
+    const classes = cycle.map((c) => c.from);
+    const details: CircularDependencyDetails = {
+      task: this.task(t, x),
+      trying: lockRef(h, this.classes),
+      holding: lockRef(prev, this.classes),
+      cycle,
+      held: this.heldRefs(t),
+    };
+    const back = cycle[cycle.length - 1].first;
+    const spec: FindingSpec = {
+      kind: 'circular-dependency',
+      title: `possible circular locking dependency: ${[...classes, classes[0]].join(' -> ')}`,
+      message:
+        `${x.threadName(t)} takes ${h.cls} in ${h.fn} while holding ${prev.cls} (${prev.fn}); ` +
+        `${h.cls} already leads back to ${prev.cls} (last edge first seen in ${back.task.name} in ${back.fn})`,
+      locks: classes,
+      functions: cycle.map((c) => c.first.fn),
+      details,
+    };
+    x.report(spec);
+    this.predict({ spec, classes });
+  }
+
+  private badUnlock(
+    t: number,
+    x: ExecutionContext,
+    cls: string,
+    api: string,
+    why: Pick<BadUnlockDetails, 'reason' | 'heldMode' | 'releasedMode'>,
+  ): void {
+    const fn = x.currentFunction(t);
+    const details: BadUnlockDetails = {
+      task: this.task(t, x),
+      cls,
+      api,
+      fn,
+      stack: [...x.functionStack(t)],
+      reason: why.reason,
+      held: this.heldRefs(t),
+    };
+    const label = x.currentLabel(t);
+    if (label !== undefined) details.label = label;
+    if (why.heldMode) details.heldMode = why.heldMode;
+    if (why.releasedMode) details.releasedMode = why.releasedMode;
+    const name = x.threadName(t);
+    const title =
+      why.reason === 'not-held'
+        ? `${name} released ${cls} which it does not hold`
+        : why.reason === 'wrong-mode'
+          ? `${name} released ${cls} as ${why.releasedMode} but it was taken ${why.heldMode}`
+          : `${name} downgraded ${cls} which it does not hold for write`;
+    x.report({
+      kind: 'bad-unlock',
+      title,
+      message: `${api}() in ${fn}`,
+      locks: [cls],
+      functions: [fn],
+      details,
+    });
+  }
+
+  /**
+   * Locks held when a thread ends (debug_check_no_locks_held) or returns to user space
+   * (lockdep_sys_exit). Locks and function match the engine's own finding, so one report is kept.
+   */
+  private heldAtExit(t: number, x: ExecutionContext, when: 'exit' | 'return-to-user', api?: string): void {
+    const held = this.heldRefs(t);
+    const engine = x.held(t).filter((h) => !h.lock.ownerless);
+    if (!held.length && !engine.length) return;
+    const locks = engine.length ? engine.map((h) => h.lock.cls) : held.map((h) => h.cls);
+    const details: HeldAtExitDetails = { task: this.task(t, x), when, held };
+    if (api) details.api = api;
+    const name = x.threadName(t);
+    x.report({
+      kind: 'lock-held-at-exit',
+      title:
+        when === 'exit'
+          ? `${name} exited holding ${locks.join(', ')}`
+          : `${name} returned to user space holding ${locks.join(', ')}`,
+      locks,
+      functions: [name],
+      details,
+    });
+  }
+
+  private assertFailed(
+    t: number,
+    x: ExecutionContext,
+    n: { cls: string; api: string },
+    expected: AssertHeldDetails['expected'],
+    actual: 'exclusive' | 'shared' | undefined,
+  ): void {
+    const fn = x.currentFunction(t);
+    const details: AssertHeldDetails = {
+      task: this.task(t, x),
+      api: n.api,
+      cls: n.cls,
+      expected,
+      fn,
+      stack: [...x.functionStack(t)],
+      held: this.heldRefs(t),
+    };
+    if (actual) details.actual = actual;
+    const label = x.currentLabel(t);
+    if (label !== undefined) details.label = label;
+    const want =
+      expected === 'not-held'
+        ? 'not held'
+        : expected === 'held-exclusive'
+          ? 'held for write'
+          : expected === 'held-shared'
+            ? 'held for read'
+            : 'held';
+    x.report({
+      kind: 'assert-held',
+      title: `${n.api}(${n.cls}) failed in ${fn}: ${n.cls} is not ${want}`,
+      locks: [n.cls],
+      functions: [fn],
+      details,
+    });
+  }
+
+  private note(t: number, x: ExecutionContext, n: LockdepNote): void {
+    switch (n.lockdep) {
+      case 'map-acquire': {
+        const h = this.hold(t, x, n.cls, -1, n.read, n.api, false);
+        this.attempt(t, x, h);
+        this.held.push(t, h);
+        return;
+      }
+      case 'map-release':
+        if (!this.held.releaseMap(t, n.cls)) this.badUnlock(t, x, n.cls, n.api, { reason: 'not-held' });
+        return;
+      case 'assert-held': {
+        const h = x.held(t).find((e) => e.lock.id === n.lockId);
+        if (!h) this.assertFailed(t, x, n, n.mode ? `held-${n.mode}` : 'held', undefined);
+        else if (n.mode && h.mode !== n.mode) this.assertFailed(t, x, n, `held-${n.mode}`, h.mode);
+        return;
+      }
+      case 'assert-not-held': {
+        const h = x.held(t).find((e) => e.lock.id === n.lockId);
+        if (h) this.assertFailed(t, x, n, 'not-held', h.mode);
+        return;
+      }
+      case 'assert-no-locks':
+        this.heldAtExit(t, x, 'return-to-user', n.api);
+        return;
+    }
+  }
+}
+
+/** A lockdep instance for one run (use in `model.monitors`). */
+export function lockdepMonitor(): LockdepMonitor {
+  return new LockdepMonitor();
+}
