@@ -134,6 +134,8 @@ export function runBisect(
   const targets = present.map((f) => f.signature).filter((s) => !absent.has(s) && matches(s));
   result.targets = targets;
   result.present = present;
+  if (!targets.length)
+    steps.push({ applied: total, kernel: to, signatures: [...toSigs], complete: atTo.complete });
   const pending = new Set(targets);
   let before = from;
   let prev = atFrom;

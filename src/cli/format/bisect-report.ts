@@ -34,14 +34,12 @@ export function bisectText(p: Provider, b: BisectResult, style: Style = plain): 
   const targets = new Set(b.targets);
   for (const s of b.steps) {
     const hits = s.signatures.filter((x) => targets.has(x)).length;
-    const text =
-      targets.size === 1
-        ? hits
-          ? 'finding present'
-          : 'finding absent'
-        : `${hits} of ${targets.size} findings present`;
+    const n = s.signatures.length;
+    let text = `${hits} of ${targets.size} findings present`;
+    if (targets.size === 1) text = hits ? 'finding present' : 'finding absent';
+    else if (targets.size === 0) text = `${n} finding${n === 1 ? '' : 's'}`;
     const mark = hits ? style.red(text) : style.dim(text);
-    const what = s.patch ? `${s.patch.id} ${s.patch.title}` : '(start)';
+    const what = s.patch ? `${s.patch.id} ${s.patch.title}` : s.applied ? '(end)' : '(start)';
     out.push(
       `  ${s.kernel.name.padEnd(18)} ${what.padEnd(60)} ${mark}${s.complete ? '' : ' (incomplete run)'}`,
     );
@@ -75,7 +73,7 @@ function culpritText(p: Provider, b: BisectResult, c: Culprit, style: Style): st
   const repl = replacesList(pt);
   if (repl.length) out.push(`  replaces: ${repl.join(', ')}`);
   out.push(
-    `  kernels:  ${c.before.name} (${b.fixed ? 'with' : 'without'} it) -> ${c.after.name} (${b.fixed ? 'without' : 'with'} it)`,
+    `  kernels:  ${c.before.name} (finding ${b.fixed ? 'present' : 'absent'}) -> ${c.after.name} (finding ${b.fixed ? 'gone' : 'present'})`,
   );
   out.push(`  signature: ${c.signature}`);
   if (c.finding.token) out.push(`  replay:   ${style.cyan(replayCommand(p, c.target, c.finding.token))}`);

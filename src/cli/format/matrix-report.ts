@@ -36,6 +36,12 @@ function incompleteMark(m: MatrixResult, version: string): string {
   return runs.some((r) => !r.complete) || runs.length < planned ? '*' : '';
 }
 
+/** `kind: title` in at most 60 characters (the title alone when it starts with the kind). */
+function rowTitle(kind: string, title: string): string {
+  const t = title.startsWith(kind) ? title : `${kind}: ${title}`;
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+
 export function summaryLines(m: MatrixResult): string[] {
   const s = versionSummary(m);
   const clean = s.filter((v) => v.findings === 0 && v.runs > 0 && v.incomplete === 0).map((v) => v.version);
@@ -62,7 +68,8 @@ export function summaryLines(m: MatrixResult): string[] {
 
 export function matrixText(m: MatrixResult, style: Style = plain): string {
   const out = [style.bold(header(m)), ''];
-  const labels = m.findings.map((f, i) => `${i + 1}  ${f.kind}`);
+  const num = String(m.findings.length).length;
+  const labels = m.findings.map((f, i) => `${String(i + 1).padStart(num)}  ${rowTitle(f.kind, f.title)}`);
   const labelWidth = Math.max(12, ...labels.map((l) => l.length)) + 2;
   const cols = m.versions.map((v) => `${v}${incompleteMark(m, v)}`);
   const widths = m.versions.map((v, i) =>
@@ -70,7 +77,7 @@ export function matrixText(m: MatrixResult, style: Style = plain): string {
   );
   out.push(
     style.bold(
-      `${'finding'.padEnd(labelWidth)}${cols.map((c, i) => c.padEnd(widths[i] + 2)).join('')}`.trimEnd(),
+      `${'#'.padStart(num)}  ${'finding'.padEnd(labelWidth - num - 2)}${cols.map((c, i) => c.padEnd(widths[i] + 2)).join('')}`.trimEnd(),
     ),
   );
   m.findings.forEach((f, r) => {

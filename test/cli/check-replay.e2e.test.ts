@@ -1,0 +1,134 @@
+// `faultline check` and `replay` end to end, spawned as a user runs them: exit codes, the JSON
+// shape, a bad scenario file's message, replaying a printed token and a trace file.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { faultline, TOY, tempDir } from './run-cli.js';
+
+/** The arguments of the first `replay:` command a text report prints. */
+function printedReplay(stdout: string): string[] {
+  const m = /replay: +faultline (replay .*)$/m.exec(stdout);
+  if (!m) throw new Error(`no replay command in:\n${stdout}`);
+  return m[1].trim().split(/ +/);
+}
+
+describe('faultline check', () => {
+  it('exits 1 with a lockdep-style report and a replay command that reproduces the finding', () => {
+    const r = faultline(['check', 'abba']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('WARNING: deadlock: T0, T1 blocked forever');
+    expect(r.stdout).toMatch(/CPU0 \(T0\) +CPU1 \(T1\)/);
+    expect(r.stdout).toContain('signature: deadlock|A,B|lock_a_then_b,lock_b_then_a');
+    const replay = faultline(printedReplay(r.stdout));
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('outcome: deadlock');
+    expect(replay.stdout).toContain('signature: deadlock|A,B|lock_a_then_b,lock_b_then_a');
+  }, 30_000);
+
+  it('exits 0 when nothing is found', () => {
+    const r = faultline(['check', 'counter-locked']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('every interleaving covered');
+    expect(r.stdout).toContain('no findings');
+  }, 30_000);
+
+  it('prints one JSON object with the findings, their tokens and traces', () => {
+    const r = faultline(['check', 'counter-racy', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ scenario: 'counter-racy', mode: 'dpor', complete: true });
+    expect(j.findings).toHaveLength(1);
+    const f = j.findings[0];
+    expect(f.kind).toBe('lost-write');
+    expect(f.token).toMatch(/^fl1:/);
+    expect(f.trace.length).toBeGreaterThan(0);
+    expect(f.replay).toBe(`faultline replay ${f.token} --scenario counter-racy`);
+  }, 30_000);
+
+  it('rejects a bad scenario file with file:line:column, the field and what was expected, and runs nothing', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: bad',
+        'fs: btrfs',
+        'file: { size: 2 }',
+        'threads:',
+        '  - name: t',
+        '    actions:',
+        '      - do: laod',
+        '        map: m',
+        '      - { do: truncate, size: -1 }',
+      ].join('\n'),
+    );
+    const r = faultline(['check', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${file}:2:5: fs: expected 'ext4' or 'xfs', got 'btrfs'`);
+    expect(r.stderr).toContain(
+      `${file}:7:13: threads[0].actions[0].do: expected one of 'mmap', 'munmap', 'load'`,
+    );
+    expect(r.stderr).toContain(`${file}:9:31: threads[0].actions[1].size: expected a number >= 0, got -1`);
+    expect(r.stderr).toContain('3 problems; nothing ran');
+  }, 30_000);
+
+  it('exits 2 on bad usage, saying what is wrong', () => {
+    const unknown = faultline(['check', 'abba', '--kernel', 'v9.9']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("faultline: unknown kernel version 'v9.9' (known: examples)\n");
+  }, 30_000);
+
+  it('runs a scenario file through the provider (a toy kernel with a deadlock put in on purpose)', () => {
+    const dir = tempDir();
+    const file = join(dir, 'fault.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'fault-vs-truncate-file',
+        file: { size: 1 },
+        mappings: [{ id: 'm', process: 'p', shared: true }],
+        threads: [
+          { name: 'fault', actions: [{ do: 'load', map: 'm', page: 0 }] },
+          { name: 'truncate', actions: [{ do: 'truncate', size: 0 }] },
+        ],
+      }),
+    );
+    const r = faultline(['--provider', TOY, 'check', file, '--kernel', 'rc1', '--fs', 'ext4']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('deadlock: fault, truncate blocked forever');
+    const xfs = faultline(['--provider', TOY, 'check', file, '--kernel', 'rc1', '--fs', 'xfs']);
+    expect(xfs.code).toBe(0);
+  }, 30_000);
+});
+
+describe('faultline replay', () => {
+  it('replays a trace file written by --trace-out, and --explain narrates it in CPU columns', () => {
+    const dir = tempDir();
+    const out = join(dir, 'trace.json');
+    const c = faultline([
+      '--provider',
+      TOY,
+      'check',
+      'fault-vs-truncate',
+      '--kernel',
+      'rc1',
+      '--trace-out',
+      out,
+    ]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toContain(`trace written: ${out}`);
+    const tf = JSON.parse(readFileSync(out, 'utf8'));
+    expect(tf.format).toBe('faultline-trace/1');
+    expect(tf.finding.kind).toBe('deadlock');
+    // No --provider, --scenario or --kernel: the trace file names them.
+    const r = faultline(['replay', out, '--explain']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('outcome: deadlock');
+    expect(r.stdout).toMatch(/CPU0 \(fault\) +CPU1 \(truncate\)/);
+    expect(r.stdout).toContain('toy_fault():');
+    expect(r.stdout).toContain('holds: jbd2_handle');
+    expect(r.stdout).toMatch(/CPU0 \(fault\): jbd2_handle +\[blocked\]/);
+  }, 30_000);
+});
