@@ -59,7 +59,7 @@ function pad(s: string, w: number): string {
   return s.length >= w ? `${s.slice(0, w - 1)}…` : s.padEnd(w);
 }
 
-/** Wrap at spaces, or hard-wrap words longer than the column; continuation lines are indented. */
+/** Wrap to the column; continuation lines are indented. */
 export function wrap(text: string, w: number): string[] {
   if (text.length <= w) return [text];
   const out: string[] = [];
@@ -72,7 +72,10 @@ export function wrap(text: string, w: number): string[] {
       out.push(prefix + rest);
       break;
     }
+    // Break at a space, else after an opening parenthesis or a comma, else anywhere.
     let cut = rest.lastIndexOf(' ', avail);
+    if (cut <= avail / 3)
+      cut = Math.max(rest.lastIndexOf('(', avail - 1), rest.lastIndexOf(',', avail - 1)) + 1;
     if (cut <= avail / 3) cut = avail;
     out.push(prefix + rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
