@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const main = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
-  process.stderr.write('faultline: dist/ is missing; run `npm run build` first (or: node --import tsx src/cli/main.ts)\n');
+  process.stderr.write(
+    'faultline: dist/ is missing; run `npm run build` first (or: node --import tsx src/cli/main.ts)\n',
+  );
   process.exit(2);
 }
 const { main: run } = await import(main.href);
