@@ -298,6 +298,7 @@ describe('the other kinds', () => {
             call(
               'dax_fault',
               (function* () {
+                yield* at('dax.c:312');
                 assert(false, 'BUG_ON(PageDirty(page))');
               })(),
             ),
