@@ -127,6 +127,8 @@ export function exploreNaive<S>(model: Model<S>, opts: NaiveOptions = {}): Naive
  * Canonical key of an execution's Mazurkiewicz trace: two executions get the same key exactly
  * when one can be turned into the other by swapping adjacent independent steps (steps that touch
  * no common object, or only read it). Steps' accesses are the engine's: `obj << 2 | write | sync`.
+ * A step is named by thread.index: models are deterministic, so what a step does follows from
+ * its thread's earlier steps and the values they saw.
  */
 export function traceKey(
   schedule: readonly number[],
@@ -140,52 +142,45 @@ export function traceKey(
 }
 
 /**
- * Builds a trace key step by step. The key lists each thread's steps (their accesses) and choice
- * values, then, for each object, the steps that touched it in execution order (thread.index and
- * r/w). Consecutive reads commute, so each maximal run of reads is sorted.
+ * Builds a trace key step by step. The key lists each thread's step count and choice values,
+ * then, for each object, the steps that touched it in execution order (thread.index and r/w);
+ * consecutive reads commute, so each maximal run of reads is sorted. The part of an object's
+ * sequence up to its last write never changes again and is kept as text.
  */
 class TraceKeyBuilder {
-  private readonly steps: string[][] = [];
+  private readonly steps: number[] = [];
   private readonly choices: number[][] = [];
-  private readonly objects = new Map<number, { ev: string; write: boolean }[]>();
+  /** Per object id: the settled text, and the run of reads since its last write. */
+  private readonly objects: { text: string; reads: string[] }[] = [];
 
   choice(t: number, v: number): void {
     (this.choices[t] ??= []).push(v);
   }
 
   step(t: number, accesses: readonly number[]): void {
-    const steps = (this.steps[t] ??= []);
-    const ev = `${t}.${steps.length}`;
-    steps.push(accesses.join('+'));
+    const n = this.steps[t] ?? 0;
+    this.steps[t] = n + 1;
+    const ev = `${t}.${n}`;
     for (const a of accesses) {
-      let seq = this.objects.get(a >>> 2);
-      if (!seq) this.objects.set(a >>> 2, (seq = []));
-      seq.push({ ev, write: (a & ACC_WRITE) !== 0 });
+      const o = (this.objects[a >>> 2] ??= { text: '', reads: [] });
+      if ((a & ACC_WRITE) === 0) {
+        o.reads.push(ev);
+        continue;
+      }
+      if (o.reads.length) o.text += `${o.reads.sort().join('r ')}r `;
+      o.reads = [];
+      o.text += `${ev}w `;
     }
   }
 
   key(): string {
     const parts: string[] = [];
     for (let t = 0; t < Math.max(this.steps.length, this.choices.length); t++)
-      parts.push(`T${t}[${(this.steps[t] ?? []).join(' ')}]c[${(this.choices[t] ?? []).join(',')}]`);
-    for (const obj of [...this.objects.keys()].sort((a, b) => a - b)) {
-      const out: string[] = [];
-      let reads: string[] = [];
-      const flush = () => {
-        for (const r of reads.sort()) out.push(`${r}r`);
-        reads = [];
-      };
-      for (const { ev, write } of this.objects.get(obj)!) {
-        if (!write) {
-          reads.push(ev);
-          continue;
-        }
-        flush();
-        out.push(`${ev}w`);
-      }
-      flush();
-      parts.push(`o${obj}:${out.join(' ')}`);
-    }
+      parts.push(`T${t}:${this.steps[t] ?? 0}c${(this.choices[t] ?? []).join(',')}`);
+    this.objects.forEach((o, id) => {
+      const reads = o.reads.length ? `${[...o.reads].sort().join('r ')}r` : '';
+      parts.push(`o${id}:${o.text}${reads}`);
+    });
     return parts.join('\n');
   }
 }
