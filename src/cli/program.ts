@@ -459,7 +459,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           explain: o.explain === true || o.format === 'mermaid',
           maxStepsPerThread: o.maxSteps,
         });
-        out(renderReplay({ target, token, result }, o.format, style));
+        out(renderReplay({ provider: p, target, token, result }, o.format, style));
         setCode(result.findings.length ? EXIT.found : EXIT.ok);
       },
     );

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type Finding, recordTrace, TRACE_FORMAT, type TraceFile } from '../engine/index.js';
 import { UsageError } from './errors.js';
-import { findingText } from './format/finding-text.js';
+import { findingReport } from './format/findings.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
 import { buildTargetModel, replayCommand, type Target } from './target.js';
@@ -24,7 +24,7 @@ export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
   const model = buildTargetModel(p, t);
   const tf = recordTrace(model, f.token);
   const replay = replayCommand(p, t, f.token);
-  tf.finding = { ...f, report: findingText(f, { replay }).join('\n') };
+  tf.finding = { ...f, report: findingReport(f, p, t) };
   const ctx: TraceContext = {
     provider: p.spec,
     scenario: t.scenario,

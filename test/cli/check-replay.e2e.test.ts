@@ -17,8 +17,9 @@ describe('faultline check', () => {
   it('exits 1 with a lockdep-style report and a replay command that reproduces the finding', () => {
     const r = faultline(['check', 'abba']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('WARNING: deadlock: T0, T1 blocked forever');
-    expect(r.stdout).toMatch(/CPU0 \(T0\) +CPU1 \(T1\)/);
+    expect(r.stdout).toContain('INFO: deadlock: T0, T1 blocked forever');
+    expect(r.stdout).toContain(' Deadlocked tasks:');
+    expect(r.stdout).toMatch(/^ {2}lock\(B\); {2}<blocked>$/m);
     expect(r.stdout).toContain('signature: deadlock|A,B|lock_a_then_b,lock_b_then_a');
     const replay = faultline(printedReplay(r.stdout));
     expect(replay.code).toBe(1);

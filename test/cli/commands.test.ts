@@ -37,12 +37,12 @@ describe('faultline list', () => {
 });
 
 describe('faultline check formats', () => {
-  it('markdown: a heading, a CPU table and the replay command', async () => {
+  it('markdown: the headline, the lockdep-style report, the trace and a complete replay command', async () => {
     const r = await inProcess(['check', 'abba', '--format', 'markdown']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('### 1. deadlock: T0, T1 blocked forever');
-    expect(r.stdout).toContain('| step | CPU0 (T0) | CPU1 (T1) |');
-    expect(r.stdout).toMatch(/Replay: `faultline replay fl1:\S+ --scenario abba`/);
+    expect(r.stdout).toContain('### INFO: deadlock: T0, T1 blocked forever');
+    expect(r.stdout).toContain('| # | thread | function | op | note |');
+    expect(r.stdout).toMatch(/- \*\*replay\*\*: `faultline replay fl1:[0-9x,]+ --scenario abba`/);
   });
 
   it('mermaid: one finding as a sequence diagram, lock operations as arrows', async () => {

@@ -4,8 +4,7 @@ import type { CheckResult, Finding } from '../../engine/index.js';
 import type { Provider } from '../provider.js';
 import { plain, type Style } from '../style.js';
 import { replayCommand, type Target } from '../target.js';
-import { findingText } from './finding-text.js';
-import { findingMarkdown } from './markdown.js';
+import { findingJson, findingMarkdown, findingReport } from './findings.js';
 import { findingMermaid } from './mermaid.js';
 
 export type Format = 'text' | 'json' | 'markdown' | 'mermaid';
@@ -53,7 +52,9 @@ export function checkText(r: CheckReport, style: Style = plain): string {
   for (const { n, f } of shown) {
     out.push('', style.dim(`[finding ${n} of ${result.findings.length}]`));
     out.push(
-      ...findingText(f, { style, replay: f.token ? replayCommand(r.provider, t, f.token) : undefined }),
+      ...colourReport(findingReport(f, r.provider, t), style)
+        .trimEnd()
+        .split('\n'),
     );
   }
   out.push('');
@@ -78,10 +79,7 @@ export function checkJson(r: CheckReport): unknown {
     complete: result.complete,
     ...(result.stopReason ? { stopReason: result.stopReason } : {}),
     stats: result.stats,
-    findings: shownFindings(r).map(({ f }) => ({
-      ...f,
-      ...(f.token ? { replay: replayCommand(r.provider, t, f.token) } : {}),
-    })),
+    findings: shownFindings(r).map(({ f }) => findingJson(f, r.provider, t)),
   };
 }
 
@@ -93,13 +91,7 @@ export function checkMarkdown(r: CheckReport): string {
     `${coverage(result)}; mode ${result.mode}; ${result.findings.length} finding(s).`,
     '',
   ];
-  for (const { n, f } of shownFindings(r))
-    out.push(
-      ...findingMarkdown(f, {
-        heading: `### ${n}.`,
-        replay: f.token ? replayCommand(r.provider, t, f.token) : undefined,
-      }),
-    );
+  for (const { f } of shownFindings(r)) out.push(findingMarkdown(f, r.provider, t));
   return `${out.join('\n')}\n`;
 }
 
@@ -108,6 +100,21 @@ export function checkMermaid(r: CheckReport): string {
   const first = shownFindings(r)[0];
   if (!first) return '%% no findings\n';
   return `${findingMermaid(first.f).join('\n')}\n`;
+}
+
+/** Headlines in bold red, replay commands in cyan, on a colour terminal. */
+export function colourReport(text: string, style: Style): string {
+  if (!style.enabled) return text;
+  return text
+    .split('\n')
+    .map((l) =>
+      /^(INFO|WARNING|BUG|kernel BUG):/.test(l)
+        ? style.bold(style.red(l))
+        : l.startsWith('replay: ')
+          ? `replay: ${style.cyan(l.slice(8))}`
+          : l,
+    )
+    .join('\n');
 }
 
 export function renderCheck(r: CheckReport, format: Format, style: Style): string {

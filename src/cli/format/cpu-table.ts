@@ -6,6 +6,8 @@
 //     3    down_write(&mapping->i_mmap_rwsem)
 //     4                                    down_read(&mm->mmap_sem)
 
+import type { TraceStep } from '../../engine/index.js';
+
 export interface CpuRow {
   /** Step number shown at the left (omitted for continuation lines). */
   step?: number;
@@ -82,4 +84,25 @@ export function wrap(text: string, w: number): string[] {
     first = false;
   }
   return out;
+}
+
+/** Trace steps as CPU-table rows, with a dim `fn():` line when a thread enters another function. */
+export function traceRows(
+  steps: readonly TraceStep[],
+  held?: (s: TraceStep) => string | undefined,
+): CpuRow[] {
+  const rows: CpuRow[] = [];
+  const lastFn = new Map<number, string>();
+  for (const s of steps) {
+    if (lastFn.get(s.thread) !== s.fn) {
+      rows.push({ thread: s.thread, lines: [`${s.fn}():`], dim: true });
+      lastFn.set(s.thread, s.fn);
+    }
+    const note = s.note ? `  [${s.note}]` : '';
+    const label = s.label ? `  @${s.label}` : '';
+    rows.push({ step: s.i, thread: s.thread, lines: [`  ${s.op}${note}${label}`] });
+    const h = held?.(s);
+    if (h !== undefined) rows.push({ thread: s.thread, lines: [`    holds: ${h}`], dim: true });
+  }
+  return rows;
 }

@@ -3,16 +3,19 @@
 // whenever that changes.
 
 import type { Finding, TraceFileStep } from '../../engine/index.js';
+import type { Provider } from '../provider.js';
 import type { ReplayResult } from '../replay.js';
 import { plain, type Style } from '../style.js';
 import type { Target } from '../target.js';
 import type { Format } from './check-report.js';
-import { cpuTable } from './cpu-table.js';
-import { findingText, traceRows } from './finding-text.js';
-import { cellText, findingMarkdown, stepsTable } from './markdown.js';
+import { colourReport } from './check-report.js';
+import { cpuTable, traceRows } from './cpu-table.js';
+import { findingMarkdown, findingReport } from './findings.js';
+import { cellText, stepsTable } from './markdown.js';
 import { findingMermaid } from './mermaid.js';
 
 export interface ReplayReport {
+  provider: Provider;
   target: Target;
   token: string;
   result: ReplayResult;
@@ -72,7 +75,13 @@ export function replayText(rep: ReplayReport, style: Style = plain): string {
       });
     }
   }
-  for (const f of r.findings) out.push('', ...findingText(f, { style, maxSteps: r.steps ? 0 : 60 }));
+  for (const f of r.findings)
+    out.push(
+      '',
+      ...colourReport(findingReport(f, rep.provider, t), style)
+        .trimEnd()
+        .split('\n'),
+    );
   for (const p of r.predicted)
     out.push(
       '',
@@ -139,7 +148,7 @@ export function renderReplay(rep: ReplayReport, format: Format, style: Style): s
         });
         out.push('');
       }
-      for (const f of r.findings) out.push(...findingMarkdown(f, { maxSteps: r.steps ? 0 : 40 }));
+      for (const f of r.findings) out.push(findingMarkdown(f, rep.provider, rep.target));
       return `${out.join('\n')}\n`;
     }
     case 'mermaid':
