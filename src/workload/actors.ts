@@ -1,0 +1,216 @@
+// User-space and kernel actors: what a scenario thread does, action by action, through the
+// modelled kernel. Each action is a system call or a CPU access; its outcome goes into the
+// thread's log, which the checks read at the end of the execution.
+
+import { acquire, at, call, read, release, report, write } from '../engine/index.js';
+import {
+  down_read,
+  type KernelLockInfo,
+  lockdep_assert_no_locks,
+  mutex_lock,
+  mutex_unlock,
+  up_read,
+} from '../kernel/index.js';
+import { pmem_load, pmem_store } from '../linux/drivers/nvdimm/pmem.js';
+import { fsOpsOf } from '../linux/fs/registry.js';
+import { pmd_trans_huge, pmdLockOf, pmdOf, pmdStartOf, pteOf, ptlOf } from '../linux/mm/pgtable.js';
+import {
+  FAULT_FLAG_ALLOW_RETRY,
+  FAULT_FLAG_TRIED,
+  FAULT_FLAG_WRITE,
+  type G,
+  type Sys,
+  VM_FAULT_OOM,
+  VM_FAULT_RETRY,
+  VM_FAULT_SIGBUS,
+  VM_FAULT_SIGSEGV,
+  type Vma,
+} from '../linux/types.js';
+import type { Action } from './scenario.js';
+
+/** How an action ended. */
+export type Outcome = 'ok' | 'SIGBUS' | 'SIGSEGV' | 'OOM' | 'livelock' | 'error' | 'unsupported';
+
+export interface ActionRecord {
+  /** Position of the action in its thread's list. */
+  i: number;
+  action: Action;
+  outcome: Outcome;
+  /** What a load returned. */
+  value?: number;
+  /** The process of the thread (for private mappings). */
+  process: string;
+}
+
+/** Faults one access may take before it counts as a livelock (a load needs at most 2, a store 3). */
+export const MAX_FAULTS_PER_ACCESS = 5;
+
+/** The hardware page walk holds the page-table lock as a TLB-shootdown stand-in: a zap under the
+ *  ptl completes (and its TLB flush with it) before or after an access, never across it. It is
+ *  no kernel lock, so lockdep does not see it. */
+const MMU: KernelLockInfo = { api: 'MMU page walk', read: 0, lockdep: false };
+
+type Mmu = { ok: true; value: number } | { ok: false };
+
+// The CPU's access through the page tables: succeeds if the PMD or PTE maps the page with the
+// permission needed, else a fault is needed. Huge PMDs are checked first.
+function* mmu_access(sys: Sys, vma: Vma, vpage: number, store: boolean, value: number): G<Mmu> {
+  const pmdCell = pmdOf(sys, vma, vpage);
+  const pmd = yield* read(pmdCell, { api: 'MMU page walk' });
+  if (pmd_trans_huge(pmd)) {
+    const lock = pmdLockOf(sys, vma);
+    yield* acquire(lock, 'exclusive', MMU);
+    const cur = yield* read(pmdCell, { api: 'MMU page walk' });
+    let r: Mmu = { ok: false };
+    if (cur.kind === 'huge-zero' && !store) r = { ok: true, value: 0 };
+    else if (cur.kind === 'huge-pfn' && (!store || cur.write)) {
+      const pfn = cur.pfn + (vpage - pmdStartOf(sys, vma, vpage));
+      if (store) yield* pmem_store(sys, pfn, value);
+      r = { ok: true, value: store ? value : yield* pmem_load(sys, pfn) };
+    }
+    yield* release(lock, 'exclusive', MMU);
+    return r;
+  }
+  const ptl = ptlOf(sys, vma, vpage);
+  yield* acquire(ptl, 'exclusive', MMU);
+  const pteCell = pteOf(sys, vma, vpage);
+  const pte = yield* read(pteCell, { api: 'MMU page walk' });
+  let r: Mmu = { ok: false };
+  if (pte && (!store || pte.write)) {
+    if (pte.kind === 'page') r = { ok: true, value: 0 };
+    else if (pte.kind === 'pfn') {
+      if (store) yield* pmem_store(sys, pte.pfn, value);
+      r = { ok: true, value: store ? value : yield* pmem_load(sys, pte.pfn) };
+    } else {
+      if (store) yield* write(pteCell, { ...pte, value }, { api: 'store to anonymous page' });
+      r = { ok: true, value: store ? value : pte.value };
+    }
+  }
+  yield* release(ptl, 'exclusive', MMU);
+  return r;
+}
+
+// A load or store by a user thread: access, and on a fault do what the x86 page-fault handler
+// (__do_page_fault, v4.2-v4.4) does: mmap_sem for read, find_vma, handle_mm_fault, retry once
+// without FAULT_FLAG_ALLOW_RETRY after VM_FAULT_RETRY (mmap_sem already dropped), then access
+// again. Simplified: no stack expansion, no fatal-signal checks.
+export function* user_access(
+  sys: Sys,
+  vma: Vma,
+  vpage: number,
+  store: boolean,
+  value: number,
+): G<{ outcome: Outcome; value?: number }> {
+  const mm = sys.st.mms[vma.mm];
+  for (let faults = 0; ; faults++) {
+    const r = yield* mmu_access(sys, vma, vpage, store, value);
+    if (r.ok) return { outcome: 'ok', value: r.value };
+    if (faults >= MAX_FAULTS_PER_ACCESS) {
+      yield* report({
+        kind: 'livelock',
+        title: `${store ? 'store to' : 'load from'} ${vma.id}[${vpage}] keeps faulting without progress`,
+        message: `${faults} faults returned without making the access possible`,
+        functions: ['handle_mm_fault'],
+      });
+      return { outcome: 'livelock' };
+    }
+    let flags = (store ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY;
+    let ret: number;
+    const fault = yield* call(
+      '__do_page_fault',
+      (function* (): G<number | 'SIGSEGV'> {
+        for (;;) {
+          yield* down_read(mm.mmap_sem);
+          const vmas = yield* read(mm.vmas, { api: 'find_vma' });
+          if (!vmas.includes(vma.id)) {
+            yield* up_read(mm.mmap_sem);
+            return 'SIGSEGV';
+          }
+          ret = yield* sys.k.handle_mm_fault(sys, vma, vpage, flags);
+          if (ret & VM_FAULT_RETRY) {
+            yield* at('VM_FAULT_RETRY: mmap_sem was dropped; retry once');
+            flags = (flags & ~FAULT_FLAG_ALLOW_RETRY) | FAULT_FLAG_TRIED;
+            continue;
+          }
+          yield* up_read(mm.mmap_sem);
+          return ret;
+        }
+      })(),
+    );
+    if (fault === 'SIGSEGV' || fault & VM_FAULT_SIGSEGV) return { outcome: 'SIGSEGV' };
+    if (fault & VM_FAULT_SIGBUS) return { outcome: 'SIGBUS' };
+    if (fault & VM_FAULT_OOM) return { outcome: 'OOM' };
+  }
+}
+
+/** Runs one action of a thread of `process`. */
+export function* runAction(
+  sys: Sys,
+  process: string,
+  a: Action,
+  fs: string,
+): G<{ outcome: Outcome; value?: number }> {
+  const vmaOf = (id: string): Vma => {
+    const v = sys.st.vmas[id];
+    if (!v) throw new Error(`no mapping '${id}'`);
+    return v.vma;
+  };
+  switch (a.do) {
+    case 'mmap':
+      yield* sys.k.vm_mmap(sys, vmaOf(a.map));
+      return { outcome: 'ok' };
+    case 'munmap':
+      yield* sys.k.vm_munmap(sys, vmaOf(a.map));
+      return { outcome: 'ok' };
+    case 'load':
+    case 'store': {
+      const vma = vmaOf(a.map);
+      const vpage = a.page - vma.pgoff;
+      if (vpage < 0 || vpage >= vma.pages) throw new Error(`page ${a.page} is outside mapping '${a.map}'`);
+      void process;
+      return yield* user_access(sys, vma, vpage, a.do === 'store', a.do === 'store' ? a.value : 0);
+    }
+    case 'truncate': {
+      const err = yield* call('do_truncate', do_truncate(sys, fs, a.size));
+      return { outcome: err ? 'error' : 'ok' };
+    }
+    case 'write': {
+      const ret = yield* call('vfs_write', fsOpsOf(sys, fs).write_iter(sys, a.page, a.value));
+      return { outcome: ret > 0 ? 'ok' : 'error' };
+    }
+    case 'unbind':
+      yield* call('pmem unbind (proposed: truncate_pagecache on driver shutdown)', pmem_unbind(sys));
+      return { outcome: 'ok' };
+    case 'invalidate':
+      yield* sys.k.invalidate_inode_pages2_range(sys, a.page, a.page + a.pages - 1);
+      return { outcome: 'ok' };
+    case 'punch': {
+      const punch = fsOpsOf(sys, fs).punch_hole;
+      if (!punch) return { outcome: 'unsupported' };
+      const err = yield* punch(sys, a.page, a.pages);
+      return { outcome: err ? 'error' : 'ok' };
+    }
+    case 'commit':
+      return { outcome: 'unsupported' };
+  }
+}
+
+// Models do_truncate() (fs/open.c, v4.2-v4.4): i_mutex around notify_change -> ->setattr.
+function* do_truncate(sys: Sys, fs: string, size: number): G<number> {
+  yield* mutex_lock(sys.st.inode.i_mutex);
+  const err = yield* fsOpsOf(sys, fs).setattr_size(sys, size);
+  yield* mutex_unlock(sys.st.inode.i_mutex);
+  return err;
+}
+
+// The driver-unbind path Dan Williams proposed on Oct 7 2015: the device goes away, then
+// truncate_pagecache() on the mapping revokes what is mapped, holding no filesystem lock.
+function* pmem_unbind(sys: Sys): G {
+  yield* write(sys.st.pmem.alive, false, { api: 'pmem device removed' });
+  yield* sys.k.truncate_pagecache(sys, 0);
+}
+
+/** After each system call: lockdep's check that no lock is held on return to user space. */
+export function* syscall_exit(): G {
+  yield* lockdep_assert_no_locks('lockdep_sys_exit');
+}
