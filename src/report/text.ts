@@ -172,7 +172,12 @@ function confirmation(f: Finding, w: DeadlockWitness | undefined): string[] {
     `confirmed: explored execution ${w.execution} deadlocks (replay below):`,
     ...w.blocked.map(
       (b) =>
-        `  ${taskName(b.task)} holds ${b.holds.join(', ') || 'nothing'}; waits for ${b.waitsFor ?? 'a wake-up'}`,
+        `  ${taskName(b.task)} holds ${b.holds.join(', ') || 'nothing'}; ` +
+        (b.waitsFor
+          ? `waits for ${b.waitsFor}`
+          : b.sleepsOn
+            ? `sleeps until a condition on ${b.sleepsOn.join(', ')} holds`
+            : 'waits for a wake-up'),
     ),
   ];
 }

@@ -22,6 +22,7 @@ import {
   up_read,
   up_write,
 } from '../../src/kernel/index.js';
+import { formatFinding } from '../../src/report/index.js';
 import { ofKind } from './helpers.js';
 
 describe('a reader re-taking an rwsem while a writer is queued', () => {
@@ -278,6 +279,15 @@ describe('a jbd2 handle / lock cycle closed through a commit', () => {
     const d = c.details as CircularDependencyDetails;
     const waits = d.confirmedBy!.blocked.find((b) => b.task.name === 'mkwrite');
     expect(waits).toMatchObject({ holds: ['jbd2_handle'], waitsFor: '&ei->i_mmap_sem' });
+    // The other two sleep on the journal: the start on T_LOCKED, the commit on t_updates.
+    const sleepers = d.confirmedBy!.blocked.filter((b) => b.task.name !== 'mkwrite');
+    expect(sleepers.map((b) => [b.task.name, b.holds, b.sleepsOn])).toEqual([
+      ['setattr', ['&ei->i_mmap_sem'], ['journal.j_running_transaction']],
+      ['commit', [], ['journal.j_running_transaction']],
+    ]);
+    expect(formatFinding(c)).toContain(
+      'setattr/0 holds &ei->i_mmap_sem; sleeps until a condition on journal.j_running_transaction holds',
+    );
     expect(replay(m, c.token).outcome).toBe('deadlock');
     expect(ofKind(r, 'deadlock')).toHaveLength(1);
   });

@@ -61,7 +61,8 @@ export interface DependencyRef {
 export interface DeadlockWitness {
   token: string;
   execution: number;
-  blocked: Array<{ task: TaskRef; holds: string[]; waitsFor?: string }>;
+  /** Each blocked task: classes it holds, the lock class it waits for, or the cells of the wait condition it sleeps on. */
+  blocked: Array<{ task: TaskRef; holds: string[]; waitsFor?: string; sleepsOn?: string[] }>;
 }
 
 export interface CircularDependencyDetails {

@@ -77,6 +77,8 @@ export class LockdepMonitor implements Monitor {
   private held = new HeldLocks();
   private pending: (HeldLock | undefined)[] = [];
   private waitingOn: (string | undefined)[] = [];
+  /** Cells the thread's last wait condition read, and at which step (a wait_event it may sleep in). */
+  private sleepingOn: ({ step: number; cells: string[] } | undefined)[] = [];
   private seen = new Set<number>();
   private exited = new Set<number>();
   /** Recursions and cycles reported, by signature, to confirm at the end of the run. */
@@ -93,12 +95,20 @@ export class LockdepMonitor implements Monitor {
     this.held = new HeldLocks();
     this.pending = [];
     this.waitingOn = [];
+    this.sleepingOn = [];
     this.seen = new Set();
     this.exited = new Set();
   }
 
   onEvent(e: EngineEvent, x: ExecutionContext): void {
     this.seen.add(e.thread);
+    if (e.type === 'access' && e.wait) {
+      const s = this.sleepingOn[e.thread];
+      if (s && s.step === x.step) s.cells.push(e.cell.key);
+      else this.sleepingOn[e.thread] = { step: x.step, cells: [e.cell.key] };
+      return;
+    }
+    this.sleepingOn[e.thread] = undefined;
     switch (e.type) {
       case 'acquire': {
         if (!lockdepVisible(e.info)) return;
@@ -162,9 +172,17 @@ export class LockdepMonitor implements Monitor {
       for (const c of this.held.of(t)) held.add(c.cls);
       const w = this.waitingOn[t];
       if (w) waited.add(w);
-      blocked.push({ task: this.task(t, x), holds, ...(w ? { waitsFor: w } : {}) });
+      const sleeps = w ? undefined : this.sleepingOn[t]?.cells;
+      blocked.push({
+        task: this.task(t, x),
+        holds,
+        ...(w ? { waitsFor: w } : {}),
+        ...(sleeps ? { sleepsOn: sleeps } : {}),
+      });
     }
-    const key = blocked.map((b) => `${b.holds.join(',')}>${b.waitsFor ?? ''}`).join('|');
+    const key = blocked
+      .map((b) => `${b.holds.join(',')}>${b.waitsFor ?? b.sleepsOn?.join(',') ?? ''}`)
+      .join('|');
     const token = x.token();
     const old = this.deadlocks.get(key);
     if (old && old.token.length <= token.length) return;
