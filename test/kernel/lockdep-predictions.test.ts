@@ -144,6 +144,16 @@ describe('an AB-BA cycle serialised by a third lock', () => {
     }
   });
 
+  it('random and PCT runs predict it too, with tokens that replay', () => {
+    for (const mode of ['random', 'pct'] as const) {
+      const r = check(model, { mode, runs: 30, seed: 7 });
+      const [c] = ofKind(r, 'circular-dependency');
+      expect([...c.locks!].sort()).toEqual(['&A', '&B']);
+      expect(c.confirmed).toBeUndefined();
+      expect(replay(model, c.token).trace.length).toBeGreaterThanOrEqual(c.trace.length);
+    }
+  });
+
   it('the same threads without the gate deadlock, and the prediction is confirmed', () => {
     const ungated = defineModel({
       ...model,
