@@ -3,7 +3,7 @@
 import type { CheckResult, Finding } from '../../engine/index.js';
 import type { Provider } from '../provider.js';
 import { plain, type Style } from '../style.js';
-import { replayCommand, type Target } from '../target.js';
+import type { Target } from '../target.js';
 import { findingJson, findingMarkdown, findingReport } from './findings.js';
 import { findingMermaid } from './mermaid.js';
 
