@@ -12,6 +12,7 @@ import {
   dax_truncate_page,
   dax_zero_page_range,
 } from './fs/dax.js';
+import { ext4FsOps, ext4V42 } from './fs/ext4/index.js';
 import { xfsFsOps } from './fs/xfs/index.js';
 import {
   makeXfsGetBlocks,
@@ -139,7 +140,12 @@ export const v42 = {
   xfs_vn_setattr_size,
   xfs_setattr_size,
   /** Filesystems and their FsOps in this version (the seam for ext4). */
-  filesystems: { xfs: xfsFsOps({ pmd_fault: false, pfn_mkwrite: false }) } as Record<string, FsOps>,
+  // fs/ext4
+  ...ext4V42,
+  filesystems: {
+    xfs: xfsFsOps({ pmd_fault: false, pfn_mkwrite: false }),
+    ext4: ext4FsOps({ pmd_fault: false }),
+  } as Record<string, FsOps>,
 };
 
 export type Kernel = typeof v42;

@@ -2,9 +2,11 @@
 // cache, i_mmap), the pmem device, the processes' mms and the vmas' page tables (reference
 // 2.11). Everything shared is an engine cell or lock, declared here.
 
-import type { World } from '../engine/index.js';
+import type { Cell, Lock, World } from '../engine/index.js';
 import { init_rwsem, mutex_init, PAGE_LOCK_CLASS, sb_freeze_init, spin_lock_init } from '../kernel/index.js';
+import { ext4InodeState } from './fs/ext4/index.js';
 import { I_MMAP_RWSEM_CLASS } from './fs/i_mmap.js';
+import { jbd2_journal_init } from './fs/jbd2/journal.js';
 import { xfsInodeState } from './fs/xfs/index.js';
 import { pmdCount } from './mm/pgtable.js';
 import {
@@ -43,8 +45,12 @@ export interface KernelStateSpec {
 }
 
 /** Per-filesystem inode state, by filesystem name (ext4 adds its own). */
-export const fsInodeStates: Record<string, (w: World, geo: Geometry) => ReturnType<typeof xfsInodeState>> = {
+export const fsInodeStates: Record<
+  string,
+  (w: World, geo: Geometry) => { fsLocks: Record<string, Lock>; fsCells: Record<string, Cell<any>> }
+> = {
   xfs: xfsInodeState,
+  ext4: ext4InodeState,
 };
 
 export function createKernelState(w: World, spec: KernelStateSpec): KState {
@@ -123,6 +129,7 @@ export function createKernelState(w: World, spec: KernelStateSpec): KState {
     },
     pmem: { data, alive: w.cell('pmem device bound', true) },
     sb_pagefaults: sb_freeze_init(w, 'sb->s_writers[SB_FREEZE_PAGEFAULT]', 'sb_pagefaults'),
+    ...(spec.fs === 'ext4' ? { journal: jbd2_journal_init(w) } : {}),
     mms,
     vmas,
   };

@@ -7,6 +7,7 @@
 // PAGE_SIZE). Simplification: no partial pages, so dax_truncate_page() always has a zero length.
 
 import type { Cell, Lock, Op } from '../engine/index.js';
+import type { Journal } from '../kernel/index.js';
 import type { Kernel } from './kernel.js';
 
 /** A generator of ops returning T: the type of every modelled kernel function. */
@@ -148,6 +149,8 @@ export interface KState {
   inode: Inode;
   pmem: PmemDevice;
   sb_pagefaults: Lock;
+  /** EXT4_SB(sb)->s_journal: the jbd2 journal (ext4 only). */
+  journal?: Journal;
   mms: Record<string, Mm>;
   vmas: Record<string, VmaObjects>;
 }

@@ -12,6 +12,7 @@ import {
   up_read,
 } from '../kernel/index.js';
 import { pmem_load, pmem_store } from '../linux/drivers/nvdimm/pmem.js';
+import { kjournald2_commit } from '../linux/fs/jbd2/journal.js';
 import { fsOpsOf } from '../linux/fs/registry.js';
 import { pmd_trans_huge, pmdLockOf, pmdOf, pmdStartOf, pteOf, ptlOf } from '../linux/mm/pgtable.js';
 import {
@@ -56,8 +57,9 @@ type Mmu = { ok: true; value: number } | { ok: false };
 // permission needed, else a fault is needed. Huge PMDs are checked first.
 function* mmu_access(sys: Sys, vma: Vma, vpage: number, store: boolean, value: number): G<Mmu> {
   const pmdCell = pmdOf(sys, vma, vpage);
-  const pmd = yield* read(pmdCell, { api: 'MMU page walk' });
-  if (pmd_trans_huge(pmd)) {
+  // only a PMD-aligned vma can have a huge PMD (no PMD fits inside any other)
+  const pmd = vma.huge ? yield* read(pmdCell, { api: 'MMU page walk' }) : null;
+  if (pmd && pmd_trans_huge(pmd)) {
     const lock = pmdLockOf(sys, vma);
     yield* acquire(lock, 'exclusive', MMU);
     const cur = yield* read(pmdCell, { api: 'MMU page walk' });
@@ -71,9 +73,9 @@ function* mmu_access(sys: Sys, vma: Vma, vpage: number, store: boolean, value: n
     yield* release(lock, 'exclusive', MMU);
     return r;
   }
+  const pteCell = pteOf(sys, vma, vpage);
   const ptl = ptlOf(sys, vma, vpage);
   yield* acquire(ptl, 'exclusive', MMU);
-  const pteCell = pteOf(sys, vma, vpage);
   const pte = yield* read(pteCell, { api: 'MMU page walk' });
   let r: Mmu = { ok: false };
   if (pte && (!store || pte.write)) {
@@ -191,7 +193,9 @@ export function* runAction(
       return { outcome: err ? 'error' : 'ok' };
     }
     case 'commit':
-      return { outcome: 'unsupported' };
+      if (!sys.st.journal) return { outcome: 'unsupported' };
+      yield* kjournald2_commit(sys);
+      return { outcome: 'ok' };
   }
 }
 

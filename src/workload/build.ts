@@ -79,7 +79,6 @@ export function vmasOf(s: Scenario, geo: Geometry, fs: string): Vma[] {
 
 export function buildModel(s: Scenario, opts: BuildOptions): Model<DaxModelState> {
   const fs = opts.fs;
-  if (fs !== 'xfs') throw new Error(`filesystem '${fs}' is not modelled yet (only xfs)`);
   const k = kernelOf(opts.kernel);
   const versionName = typeof opts.kernel === 'string' ? opts.kernel : opts.kernel.name;
   const geo = geometryOf(s);
