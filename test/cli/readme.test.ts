@@ -85,7 +85,11 @@ describe('README', () => {
 
   it('lists every finding kind the command knows', () => {
     const table = readme.slice(readme.indexOf('## Finding kinds'), readme.indexOf('## Exploration modes'));
-    const rows = [...table.matchAll(/^\| `([a-z-]+)` \| (\w+) \| (.*) \|$/gm)].map((m) => [m[1], m[2], m[3]]);
+    const rows = [...table.matchAll(/^\| `([a-z-]+)` +\| (\w+) +\| (.*?) +\|$/gm)].map((m) => [
+      m[1],
+      m[2],
+      m[3],
+    ]);
     expect(rows).toEqual(findingKinds.map((k) => [k.kind, k.source, k.meaning]));
   });
 });
