@@ -5,6 +5,7 @@ import type { Patch } from './patch.js';
 import p0df9d41ab5d4 from './patches/0df9d41ab5d4.js';
 import p0f90cc6609c7 from './patches/0f90cc6609c7.js';
 import p1ca191576fc8 from './patches/1ca191576fc8.js';
+import p01a33b4ace68 from './patches/01a33b4ace68.js';
 import p46c043ede471 from './patches/46c043ede471.js';
 import p52a2b53ffde6 from './patches/52a2b53ffde6.js';
 import p152d7bd80dca from './patches/152d7bd80dca.js';
@@ -13,15 +14,23 @@ import p8346c416d17b from './patches/8346c416d17b.js';
 import p843172978bb9 from './patches/843172978bb9.js';
 import pd77e92e270ed from './patches/d77e92e270ed.js';
 import pee82c9ed41e8 from './patches/ee82c9ed41e8.js';
+import pExt4GetBlockDax from './patches/ext4-add-ext4_get_block_dax.js';
+import pExt4Huge from './patches/ext4-huge-page-fault-support.js';
+import pExt4GetBlockWrite from './patches/ext4-use-ext4_get_block_write-for-dax.js';
 import pRevertV2a from './patches/revert-v2-1of2.js';
 import pRevertV2b from './patches/revert-v2-2of2.js';
 import pRevertV3c from './patches/revert-v3-3of3.js';
 import pRevertV4a from './patches/revert-v4-1of2.js';
 import pXfs44 from './patches/xfs-v4.4-dax-faults.js';
 
+/** The ext4 DAX commits of the v4.3 merge window, in merge order (between the PMD series and
+ *  843172978bb9); every named version after v4.2 has them. */
+const ext4Merge: Patch[] = [pExt4Huge, pExt4GetBlockWrite, pExt4GetBlockDax, p01a33b4ace68];
+
 /** Every patch, in series order (each appears once). */
 export const allPatches: Patch[] = [
   p844f35db1088,
+  ...ext4Merge,
   p843172978bb9,
   p46c043ede471,
   p52a2b53ffde6,
@@ -45,7 +54,7 @@ export interface Version {
   series: Patch[];
 }
 
-const rc1 = [p844f35db1088, p843172978bb9, p46c043ede471, p52a2b53ffde6, pd77e92e270ed];
+const rc1 = [p844f35db1088, ...ext4Merge, p843172978bb9, p46c043ede471, p52a2b53ffde6, pd77e92e270ed];
 const rc5 = [...rc1, p8346c416d17b];
 const v43 = [...rc5, p0f90cc6609c7];
 
@@ -55,7 +64,7 @@ export const allVersions: Version[] = [
     name: '843172978bb9-only',
     description:
       'git history between 843172978bb9 and 46c043ede471: W(i_mmap) in the DAX faults, IS_DAX skip in unmap_mapping_range, do_cow_fault still unlocking for read',
-    series: [p844f35db1088, p843172978bb9],
+    series: [p844f35db1088, ...ext4Merge, p843172978bb9],
   },
   { name: 'v4.3-rc1', description: 'v4.3-rc1: 843172978bb9 + 46c043ede471 + 52a2b53ffde6', series: rc1 },
   { name: 'v4.3-rc5', description: 'last v4.3-rc before the fix: + 8346c416d17b', series: rc5 },
