@@ -4,7 +4,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faultline, TOY, tempDir } from './run-cli.js';
+import { faultline, inProcess, TOY, tempDir } from './run-cli.js';
+
+// Most spawns here run the command in its main thread (FAULTLINE_NO_WORKER): the same code, a
+// second faster; the worker thread that makes Ctrl-C work is exercised by the first tests here
+// and by the interruption test in matrix-bisect.e2e.test.ts.
+const INLINE = { FAULTLINE_NO_WORKER: '1' };
 
 /** The arguments of the first `replay:` command a text report prints. */
 function printedReplay(stdout: string): string[] {
@@ -64,7 +69,7 @@ describe('faultline check', () => {
         '      - { do: truncate, size: -1 }',
       ].join('\n'),
     );
-    const r = faultline(['check', file]);
+    const r = faultline(['check', file], INLINE);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${file}:2:5: fs: expected 'ext4' or 'xfs', got 'btrfs'`);
@@ -76,12 +81,12 @@ describe('faultline check', () => {
   }, 30_000);
 
   it('exits 2 on bad usage, saying what is wrong', () => {
-    const unknown = faultline(['check', 'abba', '--kernel', 'v9.9']);
+    const unknown = faultline(['check', 'abba', '--kernel', 'v9.9'], INLINE);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("faultline: unknown kernel version 'v9.9' (known: examples)\n");
   }, 30_000);
 
-  it('runs a scenario file through the provider (a toy kernel with a deadlock put in on purpose)', () => {
+  it('runs a scenario file through the provider (a toy kernel with a deadlock put in on purpose)', async () => {
     const dir = tempDir();
     const file = join(dir, 'fault.json');
     writeFileSync(
@@ -96,10 +101,10 @@ describe('faultline check', () => {
         ],
       }),
     );
-    const r = faultline(['--provider', TOY, 'check', file, '--kernel', 'rc1', '--fs', 'ext4']);
+    const r = faultline(['--provider', TOY, 'check', file, '--kernel', 'rc1', '--fs', 'ext4'], INLINE);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('deadlock: fault, truncate blocked forever');
-    const xfs = faultline(['--provider', TOY, 'check', file, '--kernel', 'rc1', '--fs', 'xfs']);
+    const xfs = await inProcess(['--provider', TOY, 'check', file, '--kernel', 'rc1', '--fs', 'xfs']);
     expect(xfs.code).toBe(0);
   }, 30_000);
 });
@@ -108,16 +113,10 @@ describe('faultline replay', () => {
   it('replays a trace file written by --trace-out, and --explain narrates it in CPU columns', () => {
     const dir = tempDir();
     const out = join(dir, 'trace.json');
-    const c = faultline([
-      '--provider',
-      TOY,
-      'check',
-      'fault-vs-truncate',
-      '--kernel',
-      'rc1',
-      '--trace-out',
-      out,
-    ]);
+    const c = faultline(
+      ['--provider', TOY, 'check', 'fault-vs-truncate', '--kernel', 'rc1', '--trace-out', out],
+      INLINE,
+    );
     expect(c.code).toBe(1);
     expect(c.stderr).toContain(`trace written: ${out}`);
     const tf = JSON.parse(readFileSync(out, 'utf8'));
