@@ -302,7 +302,9 @@ export class Execution<S = unknown> implements ExecutionContext {
   private accessOf(th: ThreadRec, op: Op): number[] {
     switch (op.k) {
       case 'acquire':
+        return [(op.lock.id << 2) | (this.sharedCommutes(th, op.lock, op.mode, 'acquire') ? 0 : ACC_WRITE)];
       case 'release':
+        return [(op.lock.id << 2) | (this.sharedCommutes(th, op.lock, op.mode, 'release') ? 0 : ACC_WRITE)];
       case 'downgrade':
         return [(op.lock.id << 2) | ACC_WRITE];
       case 'read':
@@ -751,6 +753,21 @@ export class Execution<S = unknown> implements ExecutionContext {
     th.heldLocks.push({ lock, mode });
   }
 
+  /**
+   * A shared acquire that is granted at once, or a shared release that hands nothing over,
+   * commutes with any other such op on the same lock: it only reads "no writer holds or waits"
+   * and changes nothing another reader can observe. Such ops count as reads of the lock, so
+   * DPOR does not explore the orders of readers among themselves. Anything else (exclusive
+   * ops, blocking, a queue of waiters, a mode mismatch) is a write.
+   */
+  private sharedCommutes(th: ThreadRec, lock: Lock, mode: LockMode | undefined, kind: 'acquire' | 'release'): boolean {
+    const st = this.locks[lock.id];
+    if (!st || st.waiters.length) return false;
+    if (kind === 'acquire') return mode === 'shared' && !st.holders.some((h) => h.mode === 'exclusive');
+    if (mode === 'exclusive') return false;
+    return st.holders.some((h) => h.t === th.id && h.mode === 'shared');
+  }
+
   private doAcquire(
     th: ThreadRec,
     lock: Lock,
@@ -760,7 +777,7 @@ export class Execution<S = unknown> implements ExecutionContext {
   ): [unknown, boolean] {
     const st = this.locks[lock.id];
     if (!st) throw new Error(`lock '${lock.key}' was never declared`);
-    this.touch(lock.id, true);
+    this.touch(lock.id, !this.sharedCommutes(th, lock, mode, 'acquire'));
     this.emit({ type: 'acquire', thread: th.id, lock, mode, try: isTry, info });
     if (this.grantable(st, mode)) {
       this.take(th, lock, st, mode);
@@ -782,7 +799,7 @@ export class Execution<S = unknown> implements ExecutionContext {
   private doRelease(th: ThreadRec, lock: Lock, mode: LockMode | undefined, info: unknown): void {
     const st = this.locks[lock.id];
     if (!st) throw new Error(`lock '${lock.key}' was never declared`);
-    this.touch(lock.id, true);
+    this.touch(lock.id, !this.sharedCommutes(th, lock, mode, 'release'));
     let hi = st.holders.findIndex((h) => h.t === th.id);
     if (hi < 0 && lock.ownerless && st.holders.length) hi = 0;
     if (hi < 0) {
