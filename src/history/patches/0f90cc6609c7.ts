@@ -7,23 +7,26 @@ import { __dax_fault, dax_insert_mapping, makeDaxPmdFault } from '../../linux/fs
 import { unmap_mapping_range } from '../../linux/mm/memory.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  __dax_fault,
+  dax_insert_mapping,
+  unmap_mapping_range,
+  __dax_pmd_fault: makeDaxPmdFault({
+    disabled: false,
+    lock: 'read',
+    zeroing: 'before-insert',
+    shootdown: 'before-size-check-lock-dropped',
+    pfnValidFallback: false,
+    zeroApi: 'clear_pmem',
+  }),
+};
+
 export default patch({
   id: '0f90cc6609c7',
   title: 'mm, dax: fix DAX deadlocks',
   author: 'Ross Zwisler',
   date: '2015-10-15',
   link: 'https://lore.kernel.org/linux-mm/1444258729-21974-2-git-send-email-ross.zwisler@linux.intel.com/',
-  apply: () => ({
-    __dax_fault,
-    dax_insert_mapping,
-    unmap_mapping_range,
-    __dax_pmd_fault: makeDaxPmdFault({
-      disabled: false,
-      lock: 'read',
-      zeroing: 'before-insert',
-      shootdown: 'before-size-check-lock-dropped',
-      pfnValidFallback: false,
-      zeroApi: 'clear_pmem',
-    }),
-  }),
+  apply: () => replaced,
 });

@@ -7,14 +7,17 @@ import { makeXfsGetBlocks } from '../../linux/fs/xfs/xfs_aops.js';
 import { makeXfsIomapWriteDirect } from '../../linux/fs/xfs/xfs_iomap.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  __xfs_get_blocks: makeXfsGetBlocks(true),
+  xfs_iomap_write_direct: makeXfsIomapWriteDirect(true),
+};
+
 export default patch({
   id: '1ca191576fc8',
   title: "xfs: Don't use unwritten extents for DAX",
   author: 'Dave Chinner',
   date: '2015-11-03',
   link: 'https://lab.node.vifib.com/nexedi/linux/-/commit/1ca191576fc862b4766f58e41aa362b28a7c1866',
-  apply: () => ({
-    __xfs_get_blocks: makeXfsGetBlocks(true),
-    xfs_iomap_write_direct: makeXfsIomapWriteDirect(true),
-  }),
+  apply: () => replaced,
 });

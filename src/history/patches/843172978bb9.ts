@@ -10,23 +10,26 @@ import {
 import { unmap_mapping_range_is_dax_skip } from '../../linux/mm/memory.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  __dax_fault: __dax_fault_i_mmap_write,
+  dax_insert_mapping: dax_insert_mapping_caller_locked,
+  unmap_mapping_range: unmap_mapping_range_is_dax_skip,
+  __dax_pmd_fault: makeDaxPmdFault({
+    disabled: false,
+    lock: 'write',
+    zeroing: 'before-insert',
+    shootdown: 'after-size-check-lock-held',
+    pfnValidFallback: false,
+    zeroApi: 'clear_page',
+  }),
+};
+
 export default patch({
   id: '843172978bb9',
   title: 'dax: fix race between simultaneous faults',
   author: 'Matthew Wilcox',
   date: '2015-09-08',
   link: 'https://lore.kernel.org/linux-mm/1438718285-21168-7-git-send-email-matthew.r.wilcox@intel.com/',
-  apply: () => ({
-    __dax_fault: __dax_fault_i_mmap_write,
-    dax_insert_mapping: dax_insert_mapping_caller_locked,
-    unmap_mapping_range: unmap_mapping_range_is_dax_skip,
-    __dax_pmd_fault: makeDaxPmdFault({
-      disabled: false,
-      lock: 'write',
-      zeroing: 'before-insert',
-      shootdown: 'after-size-check-lock-held',
-      pfnValidFallback: false,
-      zeroApi: 'clear_page',
-    }),
-  }),
+  apply: () => replaced,
 });

@@ -5,6 +5,18 @@
 import { makeDaxPmdFault } from '../../linux/fs/dax.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  __dax_pmd_fault: makeDaxPmdFault({
+    disabled: false,
+    lock: 'write',
+    zeroing: 'early-unset-kaddr',
+    shootdown: 'before-size-check-lock-dropped',
+    pfnValidFallback: false,
+    zeroApi: 'clear_pmem',
+  }),
+};
+
 export default patch({
   id: 'd77e92e270ed',
   title: 'dax: update PMD fault handler with PMEM API',
@@ -12,14 +24,5 @@ export default patch({
   date: '2015-09-08',
   link: 'https://lore.kernel.org/linux-mm/1444170529-12814-2-git-send-email-ross.zwisler@linux.intel.com/',
   note: 'Merge date [UNVERIFIED]; placed after 46c043ede471 because that patch still shows clear_page.',
-  apply: () => ({
-    __dax_pmd_fault: makeDaxPmdFault({
-      disabled: false,
-      lock: 'write',
-      zeroing: 'early-unset-kaddr',
-      shootdown: 'before-size-check-lock-dropped',
-      pfnValidFallback: false,
-      zeroApi: 'clear_pmem',
-    }),
-  }),
+  apply: () => replaced,
 });

@@ -5,6 +5,18 @@
 import { makeDaxPmdFault } from '../../linux/fs/dax.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  __dax_pmd_fault: makeDaxPmdFault({
+    disabled: 'temporarily disabled (v3 3/3)',
+    lock: 'read',
+    zeroing: 'before-insert',
+    shootdown: 'after-size-check-lock-held',
+    pfnValidFallback: false,
+    zeroApi: 'clear_pmem',
+  }),
+};
+
 export default patch({
   id: 'revert-v3-3of3',
   title: 'dax: temporarily disable DAX PMD fault path',
@@ -12,14 +24,5 @@ export default patch({
   date: '2015-10-05',
   link: 'https://lore.kernel.org/linux-mm/1444077174-22016-1-git-send-email-ross.zwisler@linux.intel.com/',
   note: 'Never merged. Exact diff [UNVERIFIED].',
-  apply: () => ({
-    __dax_pmd_fault: makeDaxPmdFault({
-      disabled: 'temporarily disabled (v3 3/3)',
-      lock: 'read',
-      zeroing: 'before-insert',
-      shootdown: 'after-size-check-lock-held',
-      pfnValidFallback: false,
-      zeroApi: 'clear_pmem',
-    }),
-  }),
+  apply: () => replaced,
 });

@@ -10,6 +10,20 @@ import { makeDaxPmdFault } from '../../linux/fs/dax.js';
 import { unmap_mapping_range_is_dax_skip } from '../../linux/mm/memory.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  unmap_mapping_range: unmap_mapping_range_is_dax_skip,
+  __dax_pmd_fault: makeDaxPmdFault({
+    disabled: false,
+    lock: 'write',
+    zeroing: 'before-insert',
+    shootdown: 'before-size-check-lock-dropped',
+    relock: 'read',
+    pfnValidFallback: false,
+    zeroApi: 'clear_pmem',
+  }),
+};
+
 export default patch({
   id: 'revert-v4-1of2',
   title: "Revert 'mm: take i_mmap_lock in unmap_mapping_range() for DAX'",
@@ -17,16 +31,5 @@ export default patch({
   date: '2015-10-06',
   link: 'https://lore.kernel.org/linux-mm/CAPcyv4ikrVqYc4QxAaZiPMc4awh6h6WG0kP5nH=ZnuNTJVDwiQ@mail.gmail.com/',
   note: 'Never merged alone (an intermediate state of the v4 series).',
-  apply: () => ({
-    unmap_mapping_range: unmap_mapping_range_is_dax_skip,
-    __dax_pmd_fault: makeDaxPmdFault({
-      disabled: false,
-      lock: 'write',
-      zeroing: 'before-insert',
-      shootdown: 'before-size-check-lock-dropped',
-      relock: 'read',
-      pfnValidFallback: false,
-      zeroApi: 'clear_pmem',
-    }),
-  }),
+  apply: () => replaced,
 });

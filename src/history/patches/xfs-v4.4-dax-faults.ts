@@ -8,6 +8,9 @@ import { xfsFsOps } from '../../linux/fs/xfs/index.js';
 import { makeXfsFaultHandlers } from '../../linux/fs/xfs/xfs_file.js';
 import { patch } from '../patch.js';
 
+const handlers = makeXfsFaultHandlers(true);
+const xfsOps = xfsFsOps({ pmd_fault: true, pfn_mkwrite: true });
+
 export default patch({
   id: 'xfs-v4.4-dax-faults',
   title: 'XFS DAX fault handlers of v4.4 (pfn_mkwrite, dax_fault get_block, PMD read faults)',
@@ -15,8 +18,5 @@ export default patch({
   date: '2015-11-03',
   link: 'https://lkml.org/lkml/2015/10/1/180',
   note: 'Stands for several commits of the v4.4-rc1 XFS merge; ids [UNVERIFIED].',
-  apply: (k) => ({
-    ...makeXfsFaultHandlers(true),
-    filesystems: { ...k.filesystems, xfs: xfsFsOps({ pmd_fault: true, pfn_mkwrite: true }) },
-  }),
+  apply: (k) => ({ ...handlers, filesystems: { ...k.filesystems, xfs: xfsOps } }),
 });
