@@ -88,11 +88,34 @@ export async function loadProvider(spec: string | undefined): Promise<Provider> 
   try {
     const url =
       /^[a-z]+:/i.test(name) && !/^[a-z]:[\\/]/i.test(name) ? name : pathToFileURL(path.resolve(name)).href;
-    mod = (await import(url)) as ProviderModule;
+    mod = (await importTypeScriptToo(url)) as ProviderModule;
   } catch (e) {
     throw new UsageError(`cannot load provider '${name}': ${(e as Error).message}`);
   }
   return fromModule(mod, path.basename(name).replace(/\.[cm]?[jt]s$/, ''), name);
+}
+
+/**
+ * Import a module; a TypeScript one (the compiled command meeting a `.ts` provider) is retried
+ * with tsx registered, when tsx is installed.
+ */
+async function importTypeScriptToo(url: string): Promise<unknown> {
+  try {
+    return await import(url);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw e;
+    let tsx: { register(): unknown };
+    try {
+      tsx = (await import('tsx/esm/api' as string)) as { register(): unknown };
+    } catch {
+      throw new Error(
+        `${(e as Error).message} (a TypeScript provider needs tsx installed, or compile it to .js)`,
+      );
+    }
+    tsx.register();
+    // The failed import is cached by URL: ask again under another one.
+    return import(`${url}${url.includes('?') ? '&' : '?'}tsx`);
+  }
 }
 
 // ---- lookups shared by the commands ---------------------------------------------------------
