@@ -54,9 +54,11 @@ describe('faultline check formats', () => {
   });
 
   it('--finding N shows only that finding', async () => {
-    const all = await inProcess(['check', 'peterson-broken']);
+    const args = ['--provider', TOY, 'check', 'fault-and-writes', '--kernel', 'rc1', '--fs', 'ext4'];
+    const all = await inProcess(args);
+    expect(all.stdout).toContain('[finding 1 of 2]');
     expect(all.stdout).toContain('[finding 2 of 2]');
-    const one = await inProcess(['check', 'peterson-broken', '--finding', '2']);
+    const one = await inProcess([...args, '--finding', '2']);
     expect(one.stdout).not.toContain('[finding 1 of 2]');
     expect(one.stdout).toContain('[finding 2 of 2]');
     expect(one.stdout).toContain('2 distinct findings (1 shown)');
