@@ -22,6 +22,7 @@ import {
   type LockMode,
   ModelFailure,
   type Op,
+  THROWN_IN,
   type ThreadGen,
   type ThreadHandle,
 } from './ops.js';
@@ -185,7 +186,15 @@ export class Execution<S = unknown> implements ExecutionContext {
         return h;
       },
     };
-    const state = model.setup(world);
+    let state: S;
+    try {
+      state = model.setup(world);
+    } catch (e) {
+      // A model whose setup throws has no threads to run: one oops, and the execution ends.
+      this.state = undefined as S;
+      this.oops(null, e, 0, 'setup');
+      return;
+    }
     this.state = this.debug ? deepFreeze(state) : state;
     for (const m of this.monitors) m.beginExecution?.(this);
     for (const spec of model.threads) this.addThread(spec.name, () => spec.body(this.state), false);
@@ -547,17 +556,21 @@ export class Execution<S = unknown> implements ExecutionContext {
    * kills the task in the kernel; its locks stay held and the other threads go on, so the
    * explorer still sees their later steps. A throw in the final check ends the execution.
    */
-  private oops(th: ThreadRec | null, e: unknown, pos: number): void {
+  private oops(th: ThreadRec | null, e: unknown, pos: number, phase = 'final check'): void {
     if (e instanceof EngineAbort) throw e;
+    const thrownIn =
+      e !== null && typeof e === 'object' && THROWN_IN in e
+        ? String((e as Record<symbol, unknown>)[THROWN_IN])
+        : undefined;
     let spec: FindingSpec;
     let kind: Outcome;
     if (e instanceof ModelFailure) {
       spec = { ...e.finding };
-      if (th && !spec.functions?.length) spec.functions = [this.currentFunction(th.id)];
+      if (th && !spec.functions?.length) spec.functions = [thrownIn ?? this.currentFunction(th.id)];
       kind = 'failed';
     } else {
       const err = e instanceof Error ? e : new Error(String(e));
-      const where = th ? this.currentFunction(th.id) : 'final check';
+      const where = thrownIn ?? (th ? this.currentFunction(th.id) : phase);
       const frames = (err.stack ?? '')
         .split('\n')
         .slice(1, 6)
@@ -760,7 +773,12 @@ export class Execution<S = unknown> implements ExecutionContext {
    * DPOR does not explore the orders of readers among themselves. Anything else (exclusive
    * ops, blocking, a queue of waiters, a mode mismatch) is a write.
    */
-  private sharedCommutes(th: ThreadRec, lock: Lock, mode: LockMode | undefined, kind: 'acquire' | 'release'): boolean {
+  private sharedCommutes(
+    th: ThreadRec,
+    lock: Lock,
+    mode: LockMode | undefined,
+    kind: 'acquire' | 'release',
+  ): boolean {
     const st = this.locks[lock.id];
     if (!st || st.waiters.length) return false;
     if (kind === 'acquire') return mode === 'shared' && !st.holders.some((h) => h.mode === 'exclusive');

@@ -162,14 +162,24 @@ export function* choose(n: number, why = 'choose'): Generator<Op, number, any> {
   return (yield { k: 'choose', n, why }) as number;
 }
 
+/** Property set on an error thrown inside `call(fn, ...)`: the innermost model function. */
+export const THROWN_IN = Symbol('faultline.thrownIn');
+
 /** Run `body` as model function `fn`: traces and lock reports name it. */
 export function* call<T>(fn: string, body: Generator<Op, T, any>): Generator<Op, T, any> {
   yield { k: 'enter', fn };
+  let result: T;
   try {
-    return yield* body;
-  } finally {
+    result = yield* body;
+  } catch (e) {
+    // Remember where it was thrown before `leave` pops the function (an oops names it).
+    if (e !== null && typeof e === 'object' && !(THROWN_IN in e))
+      (e as Record<symbol, unknown>)[THROWN_IN] = fn;
     yield { k: 'leave' };
+    throw e;
   }
+  yield { k: 'leave' };
+  return result;
 }
 
 /** Name the current line of the model (shown in traces), e.g. `yield* at('dax.c:312 get_block')`. */

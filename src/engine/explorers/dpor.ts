@@ -10,11 +10,14 @@
 // dependent events of different threads, ordered by happens-before with nothing in between;
 // a race through a sync-only access (a wake-up) is not reversible and does not count.
 //
-// Nondeterministic choices are taken out of the scheduling problem: each DPOR pass runs under
-// a fixed oracle (thread, k-th choice) -> value, so the program is deterministic for DPOR, and
-// the oracles are enumerated around it (see `exploreDpor`). Where a choice's arity differs
-// between interleavings, an oracle value past the arity is clamped to the last value: sound,
-// possibly redundant.
+// Nondeterministic choices: the choices a thread makes in the local code after its step's op
+// belong to that step (they decide the thread's next op, not the op's accesses). At every node
+// all choice vectors of the step taken there are explored (an odometer over the values, arities
+// discovered as it goes) before that thread goes to sleep, so a thread appears once per node.
+// A wakeup-tree node keeps what follows it per choice vector. In a reversed race notdep(e).f the
+// events before f are independent of e and repeat their choices; f may read other values once
+// reversed, so its choices are left open. Choices made before the first step (in a thread's
+// code before its first op) are enumerated around the passes.
 
 import { ACC_SYNC, ACC_WRITE } from '../execution.js';
 import type { Run } from '../run.js';
@@ -22,22 +25,50 @@ import type { Run } from '../run.js';
 interface Ev {
   t: number;
   acc: number[];
+  /** Key of the step's choice vector (`valsKey`); undefined where its choices are left open. */
+  vals: string | undefined;
 }
 
-interface WNode extends Ev {
-  kids: WNode[];
+interface WNode {
+  t: number;
+  acc: number[];
+  /** What to explore after this event, per choice vector of its step (by `valsKey`). */
+  kids: Map<string, WNode[]>;
 }
 
 interface Node {
-  /** Threads asleep here with the access set of their next event. */
-  sleep: Ev[];
+  /** Threads asleep here with the access set of their next event (all choice vectors done). */
+  sleep: { t: number; acc: number[] }[];
   /** Wakeup tree: sequences still to explore from here (the branch being explored is not in it). */
   wut: WNode[];
   /** Thread explored from here in the current execution, and its event's accesses. */
   cur: number;
   curAcc: number[];
-  /** Rest of the wakeup tree below the current branch, handed to the next node. */
-  kids: WNode[];
+  /** The wakeup tree below the current branch, per choice vector of this step. */
+  kids: Map<string, WNode[]>;
+  /** Choice vector of this step in the current execution, and the arities it met. */
+  vals: number[];
+  arity: number[];
+}
+
+/** A choice vector as a key; trailing zeros (the defaults) dropped, so equal vectors match. */
+function valsKey(vals: readonly number[]): string {
+  let n = vals.length;
+  while (n > 0 && vals[n - 1] === 0) n--;
+  return vals.slice(0, n).join(',');
+}
+
+/** Next choice vector in depth-first order (later choices first); false when exhausted. */
+function nextVector(vals: number[], arity: readonly number[]): boolean {
+  for (let i = arity.length - 1; i >= 0; i--) {
+    const v = vals[i] ?? 0;
+    if (v + 1 < arity[i]) {
+      vals.length = i + 1;
+      vals[i] = v + 1;
+      return true;
+    }
+  }
+  return false;
 }
 
 function conflict(a: readonly number[], b: readonly number[]): boolean {
@@ -67,63 +98,94 @@ function firstOf(v: readonly Ev[], t: number): number {
   return -1;
 }
 
-/** Is thread `e.t`, whose next event is `e`, a weak initial of v? */
-function isWeakInitial(e: Ev, v: readonly Ev[]): boolean {
+/** Is a thread asleep with next event `e` a weak initial of v? */
+function isWeakInitial(e: { t: number; acc: number[] }, v: readonly Ev[]): boolean {
   const k = firstOf(v, e.t);
   if (k >= 0) return isInitialAt(v, k);
   for (const x of v) if (conflict(e.acc, x.acc)) return false;
   return true;
 }
 
-/** Insert sequence v into the wakeup tree whose root's unexplored children are `root`. */
+/** Add v as a chain of new children under `kids`. */
+function appendChain(kids: WNode[], v: readonly Ev[]): void {
+  let at = kids;
+  for (let i = 0; i < v.length; i++) {
+    const n: WNode = { t: v[i].t, acc: v[i].acc, kids: new Map() };
+    at.push(n);
+    if (i + 1 < v.length) {
+      const sub: WNode[] = [];
+      n.kids.set(v[i].vals ?? '', sub);
+      at = sub;
+    }
+  }
+}
+
+/**
+ * Insert sequence v into the wakeup tree whose root's unexplored children are `root`.
+ * Descend while some child is a weak initial of what is left of v; an existing leaf on the way
+ * covers v (exploring it goes on to every reversal that v would).
+ */
 function insert(root: WNode[], v: Ev[]): void {
   let kids = root;
-  let atRoot = true;
   for (;;) {
-    if (!atRoot && kids.length === 0) return; // an existing leaf is a weak prefix of v: covered
-    atRoot = false;
     let next: WNode | undefined;
+    let key = '';
     for (const c of kids) {
       const k = firstOf(v, c.t);
       if (k >= 0) {
         if (!isInitialAt(v, k)) continue;
-        next = c;
+        // The child runs every choice vector of its step; v goes on under the one it saw (any
+        // one, where its choices are open: the rest of v is independent of this event).
+        key = v[k].vals ?? '';
         v = v.slice(0, k).concat(v.slice(k + 1));
+        if (v.length === 0) return;
+        next = c;
         break;
       }
-      let indep = true;
-      for (const x of v)
-        if (conflict(c.acc, x.acc)) {
-          indep = false;
-          break;
-        }
-      if (indep) {
+      if (v.every((x) => !conflict(c.acc, x.acc))) {
+        // A weak initial: v can follow it under any of its choice vectors; use the default one.
         next = c;
         break;
       }
     }
     if (!next) {
-      // New branch: v as a chain.
-      let chainKids = kids;
-      for (const e of v) {
-        const n: WNode = { t: e.t, acc: e.acc, kids: [] };
-        chainKids.push(n);
-        chainKids = n.kids;
-      }
+      appendChain(kids, v);
       return;
     }
-    if (v.length === 0) return;
-    kids = next.kids;
+    // A leaf for that choice vector: exploring it goes on freely and so covers v.
+    const sub = next.kids.get(key);
+    if (!sub?.length) return;
+    kids = sub;
   }
 }
 
-/** One DPOR pass under a fixed choice oracle. Returns false if stopped by the budget. */
-export function dporPass(run: Run, choose: (thread: number, k: number, n: number) => number): boolean {
+/**
+ * One DPOR pass under fixed values for the choices made before the first step (`initial`).
+ * Returns false if stopped by the budget; `initialArity` receives those choices' arities.
+ */
+export function dporPass(run: Run, initial: readonly number[], initialArity: number[]): boolean {
   const stack: Node[] = [];
   let divergence = 0;
   for (;;) {
     if (run.exhausted()) return false;
-    const ex = run.execution(choose);
+    // Choices go to the node of the step being run; before the first step, to `initial`.
+    let chooser: Node | undefined;
+    let ci = 0;
+    let ii = 0;
+    const stepVals: string[] = [];
+    const ex = run.execution((_t, _k, n) => {
+      if (!chooser) {
+        const at = ii++;
+        initialArity[at] = n;
+        const v = initial[at] ?? 0;
+        return v < n ? v : n - 1;
+      }
+      const at = ci++;
+      chooser.arity[at] = n;
+      if (at >= chooser.vals.length) chooser.vals[at] = 0;
+      const v = chooser.vals[at];
+      return v < n ? v : n - 1;
+    });
 
     // Happens-before state of this execution.
     const evThread: number[] = [];
@@ -145,7 +207,7 @@ export function dporPass(run: Run, choose: (thread: number, k: number, n: number
       } else {
         const parent = i > 0 ? stack[i - 1] : undefined;
         const sleep = parent ? parent.sleep.filter((s) => !conflict(s.acc, evAcc[i - 1])) : [];
-        node = { sleep, wut: inherited, cur: -1, curAcc: [], kids: [] };
+        node = { sleep, wut: inherited, cur: -1, curAcc: [], kids: new Map(), vals: [], arity: [] };
         if (node.wut.length) {
           const b = node.wut.shift()!;
           node.cur = b.t;
@@ -166,16 +228,21 @@ export function dporPass(run: Run, choose: (thread: number, k: number, n: number
           node.cur = pick;
         }
         stack.push(node);
-        inherited = node.kids;
       }
-      if (i >= divergence) inherited = node.kids;
       const p = node.cur;
       if (!ex.isRunnable(p))
         throw new Error(
           `DPOR: thread ${p} is not runnable at step ${i} on re-execution: the model is not deterministic ` +
             '(it must not depend on Math.random, time, I/O or state shared outside cells)',
         );
+      chooser = node;
+      ci = 0;
+      if (i >= divergence) node.arity.length = 0;
       const acc = ex.stepThread(p);
+      node.vals.length = ci;
+      stepVals[i] = valsKey(node.vals);
+      // The wakeup tree goes on under the choice vector this step took.
+      if (i >= divergence) inherited = node.kids.get(stepVals[i]) ?? [];
       node.curAcc = acc;
 
       // Vector clock of the new event and its races.
@@ -248,9 +315,9 @@ export function dporPass(run: Run, choose: (thread: number, k: number, n: number
       const v: Ev[] = [];
       for (let g = e + 1; g < f; g++) {
         if ((evVC[g][te] ?? 0) >= ie) continue;
-        v.push({ t: evThread[g], acc: evAcc[g] });
+        v.push({ t: evThread[g], acc: evAcc[g], vals: stepVals[g] });
       }
-      v.push({ t: evThread[f], acc: evAcc[f] });
+      v.push({ t: evThread[f], acc: evAcc[f], vals: undefined });
       const node = stack[e];
       if (node.sleep.some((s) => isWeakInitial(s, v))) continue;
       insert(node.wut, v);
@@ -258,16 +325,22 @@ export function dporPass(run: Run, choose: (thread: number, k: number, n: number
 
     run.finish(ex);
 
-    // Backtrack to the deepest node with an unexplored wakeup-tree branch.
+    // Backtrack to the deepest node with another choice vector or wakeup-tree branch.
     for (;;) {
       const top = stack[stack.length - 1];
       if (!top) return true;
+      if (nextVector(top.vals, top.arity)) {
+        divergence = stack.length - 1;
+        break;
+      }
       top.sleep.push({ t: top.cur, acc: top.curAcc });
       if (top.wut.length) {
         const b = top.wut.shift()!;
         top.cur = b.t;
         top.kids = b.kids;
         top.curAcc = [];
+        top.vals = [];
+        top.arity = [];
         divergence = stack.length - 1;
         break;
       }
@@ -276,41 +349,14 @@ export function dporPass(run: Run, choose: (thread: number, k: number, n: number
   }
 }
 
-/**
- * Exhaustive exploration: DPOR passes over every choice oracle. Oracles are enumerated lazily:
- * a pass discovers the choice points it met (defaulting them to 0); each newly discovered point
- * then gets every other value in turn, with the points discovered before it held at 0.
- */
+/** Exhaustive exploration: one DPOR pass per vector of choices made before the first step. */
 export function exploreDpor(run: Run): boolean {
-  const work: Map<string, number>[] = [new Map()];
-  while (work.length) {
-    const oracle = work.pop()!;
-    const seen = new Map<string, number>();
-    const order: string[] = [];
-    const complete = dporPass(run, (t, k, n) => {
-      const key = `${t}.${k}`;
-      const prev = seen.get(key);
-      if (prev === undefined) {
-        seen.set(key, n);
-        order.push(key);
-      } else if (n > prev) seen.set(key, n);
-      const v = oracle.get(key) ?? 0;
-      return v < n ? v : n - 1;
-    });
-    if (!complete) return false;
-    const fresh = order.filter((k) => !oracle.has(k));
-    const next: Map<string, number>[] = [];
-    for (let j = 0; j < fresh.length; j++) {
-      const arity = seen.get(fresh[j])!;
-      for (let val = 1; val < arity; val++) {
-        const o = new Map(oracle);
-        for (let q = 0; q < j; q++) o.set(fresh[q], 0);
-        o.set(fresh[j], val);
-        next.push(o);
-      }
-    }
-    // Depth-first, in discovery order.
-    for (let j = next.length - 1; j >= 0; j--) work.push(next[j]);
+  const initial: number[] = [];
+  for (;;) {
+    const arity: number[] = [];
+    if (!dporPass(run, initial, arity)) return false;
+    initial.length = arity.length;
+    for (let i = 0; i < arity.length; i++) initial[i] ??= 0;
+    if (!nextVector(initial, arity)) return true;
   }
-  return true;
 }
