@@ -53,6 +53,7 @@ interface Node {
 
 /** A choice vector as a key; trailing zeros (the defaults) dropped, so equal vectors match. */
 function valsKey(vals: readonly number[]): string {
+  if (vals.length === 0) return '';
   let n = vals.length;
   while (n > 0 && vals[n - 1] === 0) n--;
   return vals.slice(0, n).join(',');
@@ -237,9 +238,9 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
         );
       chooser = node;
       ci = 0;
-      if (i >= divergence) node.arity.length = 0;
+      if (i >= divergence && node.arity.length) node.arity.length = 0;
       const acc = ex.stepThread(p);
-      node.vals.length = ci;
+      if (node.vals.length !== ci) node.vals.length = ci;
       stepVals[i] = valsKey(node.vals);
       // The wakeup tree goes on under the choice vector this step took.
       if (i >= divergence) inherited = node.kids.get(stepVals[i]) ?? [];
