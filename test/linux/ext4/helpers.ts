@@ -1,0 +1,105 @@
+// Single-thread runs of the DAX model on ext4, reduced to the events the reference's sequences
+// name (2.8): sleeping locks by short name, journal handle starts/stops, and the block-map,
+// i_size and pmem-zeroing writes. Spinlocks (ptl, pmd lock) and the MMU walk are left out.
+
+import { buildModel, type Scenario } from '../../../src/workload/index.js';
+import { runSequentially, type SequenceStep } from '../../../src/workload/sequence.js';
+
+const SHORT: Record<string, string> = {
+  '&ei->i_data_sem': 'i_data_sem',
+  '&mapping->i_mmap_rwsem': 'i_mmap',
+  '&mm->mmap_sem': 'mmap_sem',
+  '&sb->s_type->i_mutex_key': 'i_mutex',
+  sb_pagefaults: 'SBPF',
+  PG_locked: 'PL',
+};
+
+/** One step as a short event, or null when the sequences do not name it. */
+export function eventOf(s: SequenceStep): string | null {
+  const lock = /^(\w+)\((.*)\)$/.exec(s.op);
+  if (lock) {
+    const [, api, cls] = lock;
+    const name = SHORT[cls];
+    if (!name) return null;
+    switch (api) {
+      case 'down_read':
+        return `R(${name})`;
+      case 'up_read':
+        return `uR(${name})`;
+      case 'down_write':
+        return `W(${name})`;
+      case 'up_write':
+        return `uW(${name})`;
+      case 'mutex_lock':
+        return name;
+      case 'mutex_unlock':
+        return `u(${name})`;
+      case 'sb_start_pagefault':
+        return 'SBPF';
+      case 'sb_end_pagefault':
+        return 'uSBPF';
+      case 'lock_page':
+      case 'lock_page_or_retry':
+      case '__set_page_locked':
+        return 'PL';
+      case 'trylock_page':
+        return 'tryPL';
+      case 'unlock_page':
+        return 'uPL';
+      default:
+        return null;
+    }
+  }
+  if (s.op.startsWith('update sb->s_journal.j_running_transaction')) {
+    if (s.fn === 'jbd2__journal_start') return 'J';
+    if (s.fn === 'ext4_journal_stop') return 'uJ';
+    if (s.fn === 'jbd2_journal_commit_transaction') return 'commit';
+  }
+  const block = /^write block\[(\d+)\] = (.*)$/.exec(s.op);
+  if (block) return `block${block[1]}=${(JSON.parse(block[2]) as { kind: string }).kind}`;
+  const size = /^write i_size = (\d+)$/.exec(s.op);
+  if (size) return `i_size=${size[1]}`;
+  if (/^write pmem\[\d+\] = 0$/.test(s.op) && (s.fn === 'dax_insert_mapping' || s.fn === '__dax_pmd_fault'))
+    return 'zero';
+  return null;
+}
+
+export interface Run {
+  outcome: string;
+  findings: string[];
+  steps: SequenceStep[];
+  /** Every event of every thread, in order. */
+  events: string[];
+  /** Events of one thread. */
+  of(thread: string): string[];
+}
+
+export const shared = (id = 'm', process = 'p1', huge = false) => ({ id, process, shared: true, huge });
+
+/** Runs the scenario on ext4 at `kernel`, threads one after the other. */
+export function runExt4(kernel: string, s: Omit<Scenario, 'name'> & { name?: string }): Run {
+  const r = runSequentially(buildModel({ name: 'sequence', ...s }, { kernel, fs: 'ext4' }));
+  const ev = (steps: SequenceStep[]) => steps.map(eventOf).filter((e): e is string => e !== null);
+  return {
+    outcome: r.outcome,
+    findings: r.findings,
+    steps: r.steps,
+    events: ev(r.steps),
+    of: (thread) => ev(r.steps.filter((x) => x.thread === thread)),
+  };
+}
+
+/** The functions a run passed through (innermost frame of each step), in first-seen order. */
+export function functionsOf(run: Run): string[] {
+  return [...new Set(run.steps.map((s) => s.fn))];
+}
+
+export const VERSIONS_43_ON = [
+  'v4.3-rc1',
+  'v4.3-rc5',
+  'revert-v2',
+  'revert-v3',
+  'revert-v4-1of2',
+  'v4.3',
+  'v4.4',
+];
