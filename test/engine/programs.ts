@@ -158,6 +158,26 @@ export const choices: Model = defineModel({
   check: (s, v) => outcomeFinding([v.peek(s.x), v.peek(s.y)]),
 });
 
+/** A choice made after a write, raced by a reader of that cell and by a writer of another. */
+export const choiceRace: Model = defineModel({
+  name: 'choice-race',
+  setup: (w) => ({ x: w.cell('x', 0), y: w.cell('y', 0) }),
+  threads: [
+    { name: 'R', body: (s) => read(s.x) },
+    { name: 'W', body: (s) => write(s.y, 1) },
+    {
+      name: 'C',
+      body: function* (s) {
+        yield* write(s.x, 1);
+        const c = yield* choose(2, 'second value');
+        yield* write(s.x, 10 + c);
+        return yield* read(s.y);
+      },
+    },
+  ],
+  check: (s, v) => outcomeFinding([v.peek(s.x), v.results]),
+});
+
 /** A parent spawns a child that races with another thread on a cell, joins it, and reads the cell. */
 export const spawnJoin: Model = defineModel({
   name: 'spawn-join',
@@ -263,6 +283,7 @@ export const handwritten: Model[] = [
   sharedLock,
   waitQueue,
   choices,
+  choiceRace,
   spawnJoin,
   trylock,
   ownerless,
