@@ -2,6 +2,8 @@
 // name (2.8): sleeping locks by short name, journal handle starts/stops, and the block-map,
 // i_size and pmem-zeroing writes. Spinlocks (ptl, pmd lock) and the MMU walk are left out.
 
+import { describeOp, Execution } from '../../../src/engine/index.js';
+import { ObjectRegistry } from '../../../src/engine/objects.js';
 import { buildModel, type Scenario } from '../../../src/workload/index.js';
 import { runSequentially, type SequenceStep } from '../../../src/workload/sequence.js';
 
@@ -50,6 +52,9 @@ export function eventOf(s: SequenceStep): string | null {
         return null;
     }
   }
+  // a handle start that finds the transaction locked for commit, and sleeps
+  if (s.op === 'wait_event sb->s_journal.j_wait_transaction_locked') return 'J-wait';
+  if (s.op === 'wait_event sb->s_journal.j_wait_updates') return 'commit-wait';
   if (s.op.startsWith('update sb->s_journal.j_running_transaction')) {
     if (s.fn === 'jbd2__journal_start') return 'J';
     if (s.fn === 'ext4_journal_stop') return 'uJ';
@@ -103,3 +108,72 @@ export const VERSIONS_43_ON = [
   'v4.3',
   'v4.4',
 ];
+
+// ---- driving one interleaving by hand -------------------------------------------------------
+
+/** A phase of a hand-driven schedule: run `thread` until `until` holds after one of its steps,
+ *  or (with `blocked`) until it can run no more. */
+export type Phase =
+  | { thread: string; until: (ev: string | null, s: SequenceStep) => boolean }
+  | { thread: string; blocked: true };
+
+export interface Driven {
+  outcome: string;
+  token: string;
+  events: { thread: string; ev: string }[];
+  /** What each blocked thread waits for (the engine's description). */
+  waits: Record<string, string>;
+  findings: string[];
+}
+
+/** Runs the scenario on ext4 at `kernel` following `phases`, then lets the rest run in thread
+ *  order. Throws if a phase cannot complete (its thread blocks or ends first). */
+export function drive(kernel: string, s: Omit<Scenario, 'name'>, phases: Phase[]): Driven {
+  const model = buildModel({ name: 'driven', ...s }, { kernel, fs: 'ext4', monitors: false });
+  const ex = new Execution(model, { registry: new ObjectRegistry(), choose: () => 0, keepTrace: true });
+  const byName = (n: string) => {
+    const t = ex.threads.findIndex((x) => x.name === n);
+    if (t < 0) throw new Error(`no thread ${n}`);
+    return t;
+  };
+  const events: { thread: string; ev: string }[] = [];
+  const stepOnce = (t: number) => {
+    const before = ex.records.length;
+    ex.stepThread(t);
+    let last: { ev: string | null; s: SequenceStep } | undefined;
+    for (const r of ex.records.slice(before)) {
+      const s = { thread: ex.threadName(r.thread), fn: r.fn, op: describeOp(r.op) };
+      const ev = eventOf(s);
+      if (ev) events.push({ thread: s.thread, ev });
+      last = { ev, s };
+    }
+    return last;
+  };
+  for (const p of phases) {
+    const t = byName(p.thread);
+    for (;;) {
+      if (!ex.isRunnable(t)) {
+        if ('blocked' in p) break;
+        throw new Error(`phase of ${p.thread} cannot complete: it is ${ex.threadStatus(t)}`);
+      }
+      const last = stepOnce(t);
+      if (!('blocked' in p) && last && p.until(last.ev, last.s)) break;
+    }
+  }
+  while (!ex.finished) {
+    const r = ex.runnable();
+    if (!r.length) break;
+    stepOnce(r[0]);
+  }
+  ex.finish();
+  const waits: Record<string, string> = {};
+  for (const th of ex.threads)
+    if (ex.threadStatus(th.id) === 'blocked') waits[th.name] = ex.describeWait(th.id);
+  return {
+    outcome: ex.outcome,
+    token: ex.token(),
+    events,
+    waits,
+    findings: ex.raised.map((f) => `${f.spec.kind}: ${f.spec.title}`),
+  };
+}
