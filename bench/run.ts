@@ -83,7 +83,7 @@ function measure(
 
 /** Traces by the naive explorer (merging equivalent prefixes); null when over its budget. */
 function countTraces(model: Model): number | null {
-  const r = exploreNaive(model, { mergePrefixes: true, maxExecutions: 200_000, timeLimitMs: 30_000 });
+  const r = exploreNaive(model, { mergePrefixes: true, maxExecutions: 200_000, timeLimitMs: 120_000 });
   return r.complete ? r.traces : null;
 }
 
