@@ -21,19 +21,23 @@ function traceOfFinding(model: Model, kind: string): TraceFile & { finding: Find
 }
 
 let web: ReturnType<typeof buildWeb>;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
+// Launched by the first test that needs it, so that a missing Chromium fails every test with
+// its message (a failing beforeAll would only mark them skipped).
+let browser: ReturnType<typeof launchChromium> | undefined;
 const servers: ViewServer[] = [];
 
-beforeAll(async () => {
+async function browserContext(): Promise<BrowserContext> {
+  browser ??= launchChromium();
+  return (await browser).context;
+}
+
+beforeAll(() => {
   web = buildWeb();
-  browser = await launchChromium();
-  context = browser.context;
 }, 90_000);
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  await browser?.close();
+  await (await browser?.catch(() => undefined))?.close();
   web?.cleanup();
 });
 
@@ -43,7 +47,7 @@ async function open(
   const server = await startViewServer({ ...opts, webRoot: web.dir });
   servers.push(server);
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-  const page = await context.newPage();
+  const page = await (await browserContext()).newPage();
   const { problems } = watchPage(page, server.url.replace(/\/$/, ''));
   await page.goto(server.url);
   await page.waitForSelector('[data-testid=lanes]');
@@ -135,7 +139,7 @@ describe('trace viewer (headless Chromium)', () => {
     expect(report).toContain(trace.finding.title);
     for (const line of trace.finding.message!.split('\n')) expect(report).toContain(line);
     expect(await page.inputValue('[data-testid=replay-command]')).toBe(`faultline replay ${trace.token}`);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await (await browserContext()).grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.click('[data-testid=replay-command-copy]');
     expect(
       await page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>),
@@ -274,7 +278,7 @@ describe('trace viewer (headless Chromium)', () => {
 
     const server = await startViewServer({ matrix, traceFor, webRoot: web.dir });
     servers.push(server);
-    const page = await context.newPage();
+    const page = await (await browserContext()).newPage();
     const { problems } = watchPage(page, server.url.replace(/\/$/, ''));
     await page.goto(server.url);
     await page.waitForSelector('[data-testid=matrix]');
