@@ -305,5 +305,15 @@ describe('trace viewer (headless Chromium)', () => {
     await page.click('a.back');
     await page.waitForSelector('[data-testid=matrix]');
     expect(problems).toEqual([]);
+
+    // Without traceFor the cells name the occurrences without linking to traces it cannot make.
+    const listing = await startViewServer({ matrix, webRoot: web.dir });
+    servers.push(listing);
+    await page.goto(listing.url);
+    await page.waitForSelector('[data-testid=matrix]');
+    expect(await page.$$('[data-testid=occurrence]')).toHaveLength(0);
+    expect(await page.textContent('[data-testid=matrix-cell][data-version=left-first]')).toBe(
+      'none · philosophers-3',
+    );
   }, 60_000);
 });

@@ -28,11 +28,14 @@ export function stateAfter(trace: TraceFile, step: number): Map<string, ObjectSn
 export type Touch = 'changed' | 'read';
 
 /** The objects step `step` touched: changed (state differs from before) or only read. */
-export function touchedBy(trace: TraceFile, step: number): Map<string, Touch> {
+export function touchedBy(
+  trace: TraceFile,
+  step: number,
+  before: Map<string, ObjectSnapshot> = stateAfter(trace, step - 1),
+): Map<string, Touch> {
   const out = new Map<string, Touch>();
   const s = trace.steps[step];
   if (!s) return out;
-  const before = stateAfter(trace, step - 1);
   for (const o of s.changed) {
     const prev = before.get(o.key);
     out.set(o.key, prev && sameJson(prev, o) ? 'read' : 'changed');

@@ -67,7 +67,7 @@ export function App() {
   const hash = useHash();
   if (session.state !== 'ready') return <Status loaded={session} what="the session" />;
   const route = parseRoute(hash, session.value);
-  if (route.view === 'matrix') return <MatrixPage />;
+  if (route.view === 'matrix') return <MatrixPage canOpen={session.value.traceFor} />;
   if (route.view === 'trace') return <TracePage url="/api/trace" />;
   return (
     <TracePage
@@ -87,13 +87,13 @@ function TracePage(props: { url: string; back?: string }) {
   return <TraceView key={props.url} trace={trace.value} back={props.back} />;
 }
 
-function MatrixPage() {
+function MatrixPage(props: { canOpen: boolean }) {
   const matrix = useJson<Matrix>('/api/matrix');
   useEffect(() => {
     document.title = 'faultline matrix';
   }, []);
   if (matrix.state !== 'ready') return <Status loaded={matrix} what="the matrix" />;
-  return <MatrixView matrix={matrix.value} />;
+  return <MatrixView matrix={matrix.value} canOpen={props.canOpen} />;
 }
 
 function Status(props: { loaded: Loaded<unknown>; what: string; back?: string }) {

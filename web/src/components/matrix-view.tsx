@@ -3,7 +3,8 @@
 
 import type { Matrix, MatrixRun } from '../trace-format.js';
 
-export function MatrixView(props: { matrix: Matrix }) {
+/** `canOpen`: the server can replay an occurrence into a trace (else cells list, not link). */
+export function MatrixView(props: { matrix: Matrix; canOpen: boolean }) {
   const { matrix } = props;
   const runsOf = (v: string) => matrix.runs.filter((r) => r.kernel === v);
   const incomplete = (runs: MatrixRun[]) => runs.filter((r) => !r.complete).length;
@@ -51,7 +52,7 @@ export function MatrixView(props: { matrix: Matrix }) {
                       {occ.length === 0 && <span class="muted">{ran ? '–' : 'not run'}</span>}
                       {occ.map(({ o, oi }) =>
                         // A predicted finding (lock-order cycle) may have no execution to show.
-                        o.token ? (
+                        o.token && props.canOpen ? (
                           <a
                             href={`#/occurrence/${fi}/${oi}`}
                             title={`token ${o.token}`}
@@ -60,8 +61,16 @@ export function MatrixView(props: { matrix: Matrix }) {
                             {o.fs} · {o.scenario}
                           </a>
                         ) : (
-                          <span class="predicted" title="predicted from the lock graph: no execution to show">
-                            {o.fs} · {o.scenario} (predicted)
+                          <span
+                            class="no-trace"
+                            title={
+                              o.token
+                                ? `token ${o.token}`
+                                : 'predicted from the lock graph: no execution to show'
+                            }
+                          >
+                            {o.fs} · {o.scenario}
+                            {!o.token && ' (predicted)'}
                           </span>
                         ),
                       )}

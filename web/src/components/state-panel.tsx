@@ -21,7 +21,7 @@ export function StatePanel(props: { trace: TraceFile; sel: number }) {
   const { trace, sel } = props;
   const state = useMemo(() => stateAfter(trace, sel), [trace, sel]);
   const before = useMemo(() => stateAfter(trace, sel - 1), [trace, sel]);
-  const touched = useMemo(() => touchedBy(trace, sel), [trace, sel]);
+  const touched = useMemo(() => touchedBy(trace, sel, before), [trace, sel, before]);
   const lockColor = useMemo(() => lockColors(trace), [trace]);
   const grouped = groupState(state);
   const waiting = waitersAfter(state);
