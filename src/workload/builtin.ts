@@ -13,7 +13,14 @@ export const builtinScenarios: Scenario[] = [
     file: { size: 4, blocks: ['hole'] },
     mappings: [shared('a', 'p1'), shared('b', 'p2')],
     threads: [
-      { name: 'writer1', process: 'p1', actions: [{ do: 'store', map: 'a', page: 0, value: 1 }, { do: 'load', map: 'a', page: 0 }] },
+      {
+        name: 'writer1',
+        process: 'p1',
+        actions: [
+          { do: 'store', map: 'a', page: 0, value: 1 },
+          { do: 'load', map: 'a', page: 0 },
+        ],
+      },
       { name: 'writer2', process: 'p2', actions: [{ do: 'store', map: 'b', page: 0, value: 2 }] },
     ],
   },
@@ -39,7 +46,8 @@ export const builtinScenarios: Scenario[] = [
   },
   {
     name: 'cow-fault-vs-truncate',
-    description: 'A private (COW) write fault with no hole page hands i_mmap_rwsem to do_cow_fault while ftruncate runs.',
+    description:
+      'A private (COW) write fault with no hole page hands i_mmap_rwsem to do_cow_fault while ftruncate runs.',
     file: { size: 4, blocks: [{ written: 5 }] },
     mappings: [{ id: 'a', process: 'p1', shared: false }],
     threads: [
@@ -49,7 +57,8 @@ export const builtinScenarios: Scenario[] = [
   },
   {
     name: 'read-fault-vs-write-syscall',
-    description: 'A read fault on a hole races a DAX write(2) to it (XFS: IOLOCK only, invalidate only if nrpages).',
+    description:
+      'A read fault on a hole races a DAX write(2) to it (XFS: IOLOCK only, invalidate only if nrpages).',
     file: { size: 4, blocks: ['hole'] },
     mappings: [shared('a', 'p1')],
     threads: [
@@ -85,7 +94,14 @@ export const builtinScenarios: Scenario[] = [
     file: { size: 4, blocks: [{ written: 5 }] },
     mappings: [shared('a', 'p1')],
     threads: [
-      { name: 'munmap', process: 'p1', actions: [{ do: 'load', map: 'a', page: 0 }, { do: 'munmap', map: 'a' }] },
+      {
+        name: 'munmap',
+        process: 'p1',
+        actions: [
+          { do: 'load', map: 'a', page: 0 },
+          { do: 'munmap', map: 'a' },
+        ],
+      },
       { name: 'truncate', process: 'p2', actions: [{ do: 'truncate', size: 0 }] },
     ],
   },
@@ -96,7 +112,14 @@ export const builtinScenarios: Scenario[] = [
     mappings: [shared('a', 'p1')],
     threads: [
       { name: 'writer', process: 'p1', actions: [{ do: 'store', map: 'a', page: 0, value: 2 }] },
-      { name: 'mmap', process: 'p2', actions: [{ do: 'mmap', map: 'b', shared: true }, { do: 'load', map: 'b', page: 0 }] },
+      {
+        name: 'mmap',
+        process: 'p2',
+        actions: [
+          { do: 'mmap', map: 'b', shared: true },
+          { do: 'load', map: 'b', page: 0 },
+        ],
+      },
     ],
   },
   {

@@ -9,7 +9,6 @@ import {
   FAULT_FLAG_WRITE,
   type G,
   type Sys,
-  VM_FAULT_FALLBACK,
   VM_FAULT_NOPAGE,
   VM_FAULT_SIGBUS,
   type Vma,
