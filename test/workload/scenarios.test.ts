@@ -12,7 +12,8 @@ const kinds = (s: Scenario, kernel: string) => {
   return { r, kinds: [...new Set(r.findings.map((f) => f.kind))].sort() };
 };
 
-describe('built-in scenarios', () => {
+// DPOR runs take a few seconds each, more on a loaded machine.
+describe('built-in scenarios', { timeout: 60_000 }, () => {
   it('every built-in scenario builds for every version', () => {
     for (const s of builtinScenarios)
       for (const k of ['v4.2', 'v4.3', 'v4.4'])
