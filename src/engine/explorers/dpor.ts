@@ -34,6 +34,8 @@ interface WNode {
   acc: number[];
   /** What to explore after this event, per choice vector of its step (by `valsKey`). */
   kids: Map<string, WNode[]>;
+  /** An inserted sequence ended here: exploring this event goes on freely, under any vector. */
+  leaf: boolean;
 }
 
 interface Node {
@@ -111,7 +113,7 @@ function isWeakInitial(e: { t: number; acc: number[] }, v: readonly Ev[]): boole
 function appendChain(kids: WNode[], v: readonly Ev[]): void {
   let at = kids;
   for (let i = 0; i < v.length; i++) {
-    const n: WNode = { t: v[i].t, acc: v[i].acc, kids: new Map() };
+    const n: WNode = { t: v[i].t, acc: v[i].acc, kids: new Map(), leaf: i + 1 === v.length };
     at.push(n);
     if (i + 1 < v.length) {
       const sub: WNode[] = [];
@@ -124,7 +126,8 @@ function appendChain(kids: WNode[], v: readonly Ev[]): void {
 /**
  * Insert sequence v into the wakeup tree whose root's unexplored children are `root`.
  * Descend while some child is a weak initial of what is left of v; an existing leaf on the way
- * covers v (exploring it goes on to every reversal that v would).
+ * covers v (exploring it goes on to every reversal that v would). A node that only continues
+ * under other choice vectors is no leaf for this one: v's continuation is added under it.
  */
 function insert(root: WNode[], v: Ev[]): void {
   let kids = root;
@@ -153,9 +156,14 @@ function insert(root: WNode[], v: Ev[]): void {
       appendChain(kids, v);
       return;
     }
-    // A leaf for that choice vector: exploring it goes on freely and so covers v.
+    if (next.leaf) return;
     const sub = next.kids.get(key);
-    if (!sub?.length) return;
+    if (!sub) {
+      const fresh: WNode[] = [];
+      next.kids.set(key, fresh);
+      appendChain(fresh, v);
+      return;
+    }
     kids = sub;
   }
 }
