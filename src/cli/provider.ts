@@ -73,8 +73,8 @@ export function fromModule(mod: ProviderModule, name: string, spec: string | und
   };
 }
 
-/** The model `faultline` runs without `--provider`. Switch to 'dax' once src/workload models DAX. */
-export const DEFAULT_PROVIDER = 'examples';
+/** The model `faultline` runs without `--provider`: the DAX model. */
+export const DEFAULT_PROVIDER = 'dax';
 
 /**
  * The provider for a `--provider` value: `examples`, `dax`, or a module path (resolved from the

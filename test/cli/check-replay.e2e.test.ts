@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faultline, inProcess, TOY, tempDir } from './run-cli.js';
+import { EX, faultline, inProcess, TOY, tempDir } from './run-cli.js';
 
 // Most spawns here run the command in its main thread (FAULTLINE_NO_WORKER): the same code, a
 // second faster; the worker thread that makes Ctrl-C work is exercised by the first tests here
@@ -20,7 +20,7 @@ function printedReplay(stdout: string): string[] {
 
 describe('faultline check', () => {
   it('exits 1 with a lockdep-style report and a replay command that reproduces the finding', () => {
-    const r = faultline(['check', 'abba']);
+    const r = faultline([...EX, 'check', 'abba']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('INFO: deadlock: T0, T1 blocked forever');
     expect(r.stdout).toContain(' Deadlocked tasks:');
@@ -33,14 +33,14 @@ describe('faultline check', () => {
   }, 30_000);
 
   it('exits 0 when nothing is found', () => {
-    const r = faultline(['check', 'counter-locked']);
+    const r = faultline([...EX, 'check', 'counter-locked']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('every interleaving covered');
     expect(r.stdout).toContain('no findings');
   }, 30_000);
 
   it('prints one JSON object with the findings, their tokens and traces', () => {
-    const r = faultline(['check', 'counter-racy', '--format', 'json']);
+    const r = faultline([...EX, 'check', 'counter-racy', '--format', 'json']);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ scenario: 'counter-racy', mode: 'dpor', complete: true });
@@ -49,7 +49,7 @@ describe('faultline check', () => {
     expect(f.kind).toBe('lost-write');
     expect(f.token).toMatch(/^fl1:/);
     expect(f.trace.length).toBeGreaterThan(0);
-    expect(f.replay).toBe(`faultline replay ${f.token} --scenario counter-racy`);
+    expect(f.replay).toBe(`faultline replay ${f.token} --scenario counter-racy --provider examples`);
   }, 30_000);
 
   it('rejects a bad scenario file with file:line:column, the field and what was expected, and runs nothing', () => {
@@ -81,7 +81,7 @@ describe('faultline check', () => {
   }, 30_000);
 
   it('exits 2 on bad usage, saying what is wrong', () => {
-    const unknown = faultline(['check', 'abba', '--kernel', 'v9.9'], INLINE);
+    const unknown = faultline([...EX, 'check', 'abba', '--kernel', 'v9.9'], INLINE);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("faultline: unknown kernel version 'v9.9' (known: examples)\n");
   }, 30_000);

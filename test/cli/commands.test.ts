@@ -2,7 +2,7 @@
 // lists, formats, exit codes of the less common paths, bisect --fixed, colour.
 
 import { describe, expect, it } from 'vitest';
-import { inProcess, TOY } from './run-cli.js';
+import { EX, inProcess, TOY } from './run-cli.js';
 
 describe('faultline list', () => {
   it('lists versions, patches and scenarios of the provider, and the finding kinds', async () => {
@@ -20,15 +20,15 @@ describe('faultline list', () => {
     ]);
     expect(patches[1].versions).toEqual(['rc1', 'final']);
     expect(patches[3].versions).toEqual(['final']);
-    const s = await inProcess(['list', 'scenarios', '--format', 'markdown']);
+    const s = await inProcess([...EX, 'list', 'scenarios', '--format', 'markdown']);
     expect(s.stdout).toContain('| abba | any | T0, T1 | two threads take two locks in opposite orders |');
-    const k = await inProcess(['list', 'kinds']);
+    const k = await inProcess([...EX, 'list', 'kinds']);
     for (const kind of ['deadlock', 'circular-dependency', 'sleep-in-atomic', 'stale-mapping', 'livelock'])
       expect(k.stdout).toMatch(new RegExp(`^${kind} `, 'm'));
   });
 
   it('rejects an unknown list with exit 2', async () => {
-    const r = await inProcess(['list', 'colours']);
+    const r = await inProcess([...EX, 'list', 'colours']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       "'colours' is invalid for argument 'what'. Allowed choices are versions, patches",
@@ -38,15 +38,17 @@ describe('faultline list', () => {
 
 describe('faultline check formats', () => {
   it('markdown: the headline, the lockdep-style report, the trace and a complete replay command', async () => {
-    const r = await inProcess(['check', 'abba', '--format', 'markdown']);
+    const r = await inProcess([...EX, 'check', 'abba', '--format', 'markdown']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('### INFO: deadlock: T0, T1 blocked forever');
     expect(r.stdout).toContain('| # | thread | function | op | note |');
-    expect(r.stdout).toMatch(/- \*\*replay\*\*: `faultline replay fl1:[0-9x,]+ --scenario abba`/);
+    expect(r.stdout).toMatch(
+      /- \*\*replay\*\*: `faultline replay fl1:[0-9x,]+ --scenario abba --provider examples`/,
+    );
   });
 
   it('mermaid: one finding as a sequence diagram, lock operations as arrows', async () => {
-    const r = await inProcess(['check', 'abba', '--format', 'mermaid']);
+    const r = await inProcess([...EX, 'check', 'abba', '--format', 'mermaid']);
     expect(r.stdout.split('\n')[0]).toBe('sequenceDiagram');
     expect(r.stdout).toContain('participant T0 as CPU0 (T0)');
     expect(r.stdout).toMatch(/participant L\d as A/);
@@ -66,6 +68,7 @@ describe('faultline check formats', () => {
 
   it('random and pct modes are seeded, budgets mark the run incomplete', async () => {
     const a = await inProcess([
+      ...EX,
       'check',
       'philosophers-3',
       '--mode',
@@ -78,6 +81,7 @@ describe('faultline check formats', () => {
       'json',
     ]);
     const b = await inProcess([
+      ...EX,
       'check',
       'philosophers-3',
       '--mode',
@@ -96,10 +100,11 @@ describe('faultline check formats', () => {
     expect(ja.findings.map((f: { token: string }) => f.token)).toEqual(
       JSON.parse(b.stdout).findings.map((f: { token: string }) => f.token),
     );
-    const cut = await inProcess(['check', 'philosophers-5', '--max-executions', '3']);
+    const cut = await inProcess([...EX, 'check', 'philosophers-5', '--max-executions', '3']);
     expect(cut.stdout).toContain('3 executions');
     expect(cut.stdout).toContain('stopped at the execution budget (not a proof of absence)');
     const pct = await inProcess([
+      ...EX,
       'check',
       'abba',
       '--mode',
@@ -112,45 +117,47 @@ describe('faultline check formats', () => {
       'json',
     ]);
     expect(JSON.parse(pct.stdout).mode).toBe('pct');
-    const bounded = await inProcess(['check', 'abba', '--max-preemptions', '0', '--format', 'json']);
+    const bounded = await inProcess([...EX, 'check', 'abba', '--max-preemptions', '0', '--format', 'json']);
     expect(JSON.parse(bounded.stdout)).toMatchObject({ mode: 'bounded', findings: [] });
   });
 
   it('colour only on a terminal or when forced, never with NO_COLOR', async () => {
     const esc = '\x1b[';
-    expect((await inProcess(['check', 'abba'], { tty: true, env: {} })).stdout).toContain(esc);
-    expect((await inProcess(['check', 'abba'], { tty: true, env: { NO_COLOR: '1' } })).stdout).not.toContain(
+    expect((await inProcess([...EX, 'check', 'abba'], { tty: true, env: {} })).stdout).toContain(esc);
+    expect(
+      (await inProcess([...EX, 'check', 'abba'], { tty: true, env: { NO_COLOR: '1' } })).stdout,
+    ).not.toContain(esc);
+    expect(
+      (await inProcess([...EX, 'check', 'abba'], { tty: false, env: { CI: 'true' } })).stdout,
+    ).not.toContain(esc);
+    expect(
+      (await inProcess([...EX, 'check', 'abba'], { tty: false, env: { FORCE_COLOR: '1' } })).stdout,
+    ).toContain(esc);
+    expect(
+      (await inProcess([...EX, '--no-color', 'check', 'abba'], { tty: true, env: {} })).stdout,
+    ).not.toContain(esc);
+    expect((await inProcess([...EX, '--color', 'check', 'abba'], { tty: false, env: {} })).stdout).toContain(
       esc,
     );
-    expect((await inProcess(['check', 'abba'], { tty: false, env: { CI: 'true' } })).stdout).not.toContain(
-      esc,
-    );
-    expect((await inProcess(['check', 'abba'], { tty: false, env: { FORCE_COLOR: '1' } })).stdout).toContain(
-      esc,
-    );
-    expect((await inProcess(['--no-color', 'check', 'abba'], { tty: true, env: {} })).stdout).not.toContain(
-      esc,
-    );
-    expect((await inProcess(['--color', 'check', 'abba'], { tty: false, env: {} })).stdout).toContain(esc);
   });
 });
 
 describe('exit codes and usage', () => {
   it('--help and --version exit 0; no command, unknown commands and options exit 2', async () => {
-    const help = await inProcess(['check', '--help']);
+    const help = await inProcess([...EX, 'check', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit status: 0 nothing found, 1 findings');
-    expect((await inProcess(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-    expect((await inProcess([])).code).toBe(2);
-    expect((await inProcess(['frobnicate'])).code).toBe(2);
-    expect((await inProcess(['check', 'abba', '--mode', 'sideways'])).code).toBe(2);
-    expect((await inProcess(['check', 'abba', '--time-limit', 'soon'])).stderr).toContain(
+    expect((await inProcess([...EX, '--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect((await inProcess([...EX])).code).toBe(2);
+    expect((await inProcess([...EX, 'frobnicate'])).code).toBe(2);
+    expect((await inProcess([...EX, 'check', 'abba', '--mode', 'sideways'])).code).toBe(2);
+    expect((await inProcess([...EX, 'check', 'abba', '--time-limit', 'soon'])).stderr).toContain(
       'expected a duration like 30s',
     );
-    expect((await inProcess(['check', 'no-such-scenario'])).stderr).toContain(
+    expect((await inProcess([...EX, 'check', 'no-such-scenario'])).stderr).toContain(
       "no scenario 'no-such-scenario'",
     );
-    expect((await inProcess(['check', 'abba', '--fs', 'ntfs'])).stderr).toContain(
+    expect((await inProcess([...EX, 'check', 'abba', '--fs', 'ntfs'])).stderr).toContain(
       "unknown filesystem 'ntfs'",
     );
     expect((await inProcess(['--provider', './nowhere.ts', 'list', 'kinds'])).stderr).toContain(
@@ -159,20 +166,21 @@ describe('exit codes and usage', () => {
   });
 
   it('replay: exit 2 for a token that does not fit the model, or a token without its scenario', async () => {
-    const tooLong = await inProcess(['replay', 'fl1:0x50', '--scenario', 'abba']);
+    const tooLong = await inProcess([...EX, 'replay', 'fl1:0x50', '--scenario', 'abba']);
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toMatch(/^faultline: token /);
-    expect((await inProcess(['replay', 'fl1:zz', '--scenario', 'abba'])).stderr).toContain(
+    expect((await inProcess([...EX, 'replay', 'fl1:zz', '--scenario', 'abba'])).stderr).toContain(
       "bad schedule run 'zz'",
     );
-    expect((await inProcess(['replay', 'fl1:0,1x2,0'])).stderr).toContain(
+    expect((await inProcess([...EX, 'replay', 'fl1:0,1x2,0'])).stderr).toContain(
       'replaying a token needs --scenario',
     );
-    expect((await inProcess(['replay', 'nothing-here'])).stderr).toContain('neither a replay token');
+    expect((await inProcess([...EX, 'replay', 'nothing-here'])).stderr).toContain('neither a replay token');
   });
 
   it('replay: exit 0 for an execution without findings; json lists the steps with the locks held', async () => {
     const r = await inProcess([
+      ...EX,
       'replay',
       'fl1:0x5,1x5',
       '--scenario',
@@ -253,7 +261,7 @@ describe('faultline bisect (in-process)', () => {
     ]);
     expect(backwards.code).toBe(2);
     expect(backwards.stderr).toContain("final's patch series is not a prefix of rc1's");
-    const one = await inProcess(['bisect', '--scenario', 'abba']);
+    const one = await inProcess([...EX, 'bisect', '--scenario', 'abba']);
     expect(one.stderr).toContain('only one version');
   });
 });

@@ -43,8 +43,8 @@ describe('README', () => {
   it('the matrix, check and replay transcripts are what the command prints', async () => {
     for (const cmd of [
       'faultline --provider test/cli/fixtures/toy-kernel.ts matrix --scenarios fault-vs-truncate,racy-writes',
-      'faultline check abba',
-      'faultline replay fl1:0,1x2,0 --scenario abba --explain',
+      'faultline --provider examples check abba',
+      'faultline replay fl1:0,1x2,0 --scenario abba --provider examples --explain',
     ]) {
       const { args, lines } = transcript(cmd);
       const r = await inProcess(args);

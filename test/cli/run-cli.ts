@@ -10,6 +10,8 @@ import { type CliContext, runCli } from '../../src/cli/program.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TOY = 'test/cli/fixtures/toy-kernel.ts';
+/** The engine's example models (abba, counter-racy, ...), named explicitly: the default is the DAX model. */
+export const EX = ['--provider', 'examples'];
 const MAIN = ['--import', 'tsx', 'src/cli/main.ts'];
 
 export interface Ran {
