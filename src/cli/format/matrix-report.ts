@@ -38,7 +38,8 @@ function incompleteMark(m: MatrixResult, version: string): string {
 
 /** `kind: title` in at most 60 characters (the title alone when it starts with the kind). */
 function rowTitle(kind: string, title: string): string {
-  const t = title.startsWith(kind) ? title : `${kind}: ${title}`;
+  const words = (x: string) => x.toLowerCase().replace(/-/g, ' ');
+  const t = words(title).startsWith(words(kind)) ? title : `${kind}: ${title}`;
   return t.length > 60 ? `${t.slice(0, 59)}…` : t;
 }
 
