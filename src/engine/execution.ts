@@ -35,6 +35,9 @@ export const accObj = (a: number): number => a >>> 2;
 /** An error that is about the exploration, not the model: never turned into an oops. */
 export class EngineAbort extends Error {}
 
+const EXIT: Op = { k: 'exit' };
+const RESUME: Op = { k: 'resume' };
+
 export type ThreadStatus = 'runnable' | 'blocked' | 'done';
 
 export type Outcome = 'running' | 'done' | 'deadlock' | 'failed' | 'oops' | 'livelock' | 'stopped';
@@ -61,7 +64,8 @@ interface ThreadRec {
   obj: number;
   /** Object a wake-up (grant, wake, spawn) writes and the woken thread's resume/start reads. */
   wakeObj: number;
-  gen: ThreadGen | null;
+  /** The thread's call stack of generators (see `advance`); empty before it starts. */
+  stack: ThreadGen[];
   body: (() => ThreadGen) | null;
   status: ThreadStatus;
   pending: Op | null;
@@ -591,9 +595,9 @@ export class Execution<S = unknown> implements ExecutionContext {
 
   /** End a thread that failed: it exits at its next step, keeping what it holds. */
   private kill(th: ThreadRec, why: Outcome): void {
-    th.gen = null;
+    th.stack.length = 0;
     th.dead = why;
-    th.pending = { k: 'exit' };
+    th.pending = EXIT;
     this.firstDeath ??= why;
   }
 
@@ -608,7 +612,7 @@ export class Execution<S = unknown> implements ExecutionContext {
       name,
       obj,
       wakeObj,
-      gen: null,
+      stack: [],
       body,
       status: 'runnable',
       pending: spawned ? { k: 'start' } : null,
@@ -628,76 +632,121 @@ export class Execution<S = unknown> implements ExecutionContext {
   }
 
   /** Run thread code until its next scheduling op, handling inline ops on the way. */
+  /**
+   * Run thread code until its next scheduling op, handling inline ops on the way.
+   *
+   * The engine runs each thread's call stack itself (a trampoline): `call(fn, body)` yields one
+   * `call` op and the body is pushed on the thread's stack, so an op yielded deep in the kernel
+   * model reaches the engine in O(1) instead of passing through every `yield*` level above it.
+   * A return pops the frame and resumes the caller with the value; a throw unwinds frame by
+   * frame into the callers' `try` blocks, noting the innermost model function it came from.
+   */
   private advance(th: ThreadRec, value: unknown): void {
-    try {
-      if (!th.gen) {
-        th.gen = th.body!();
-        th.body = null;
-        value = undefined;
+    if (!th.stack.length) {
+      try {
+        th.stack.push(th.body!());
+      } catch (e) {
+        this.oops(th, e, Math.max(0, this.schedule.length - 1));
+        return;
       }
-      const gen = th.gen;
-      let r = gen.next(value);
-      for (;;) {
-        if (r.done) {
-          th.result = r.value;
-          th.pending = { k: 'exit' };
+      th.body = null;
+      value = undefined;
+    }
+    const stack = th.stack;
+    let throwing = false;
+    let arg: unknown = value;
+    for (;;) {
+      const gen = stack[stack.length - 1];
+      let r: IteratorResult<Op, unknown>;
+      try {
+        r = throwing ? gen.throw(arg) : gen.next(arg);
+      } catch (e) {
+        if (e instanceof EngineAbort) throw e;
+        if (stack.length === 1) {
+          this.oops(th, e, Math.max(0, this.schedule.length - 1));
           return;
         }
-        const op = r.value;
-        switch (op.k) {
-          case 'choose': {
-            const v = this.chooseFn(th.id, th.choices++, op.n);
-            if (!Number.isInteger(v) || v < 0 || v >= op.n)
-              throw new Error(`choice ${v} out of range [0, ${op.n}) for ${op.why}`);
-            this.choices.push(v);
-            r = gen.next(v);
+        stack.pop();
+        const fn = th.fnStack.pop();
+        if (fn !== undefined && e !== null && typeof e === 'object' && !(THROWN_IN in e))
+          (e as Record<symbol, unknown>)[THROWN_IN] = fn;
+        th.label = undefined;
+        throwing = true;
+        arg = e;
+        continue;
+      }
+      throwing = false;
+      if (r.done) {
+        if (stack.length === 1) {
+          th.result = r.value;
+          th.pending = EXIT;
+          return;
+        }
+        stack.pop();
+        th.fnStack.pop();
+        th.label = undefined;
+        arg = r.value;
+        continue;
+      }
+      const op = r.value;
+      arg = undefined;
+      switch (op.k) {
+        case 'call':
+          stack.push(op.body);
+          th.fnStack.push(op.fn);
+          th.label = undefined;
+          continue;
+        case 'choose': {
+          const v = this.chooseFn(th.id, th.choices++, op.n);
+          if (!Number.isInteger(v) || v < 0 || v >= op.n) {
+            throwing = true;
+            arg = new Error(`choice ${v} out of range [0, ${op.n}) for ${op.why}`);
             continue;
           }
-          case 'enter':
-            th.fnStack.push(op.fn);
-            th.label = undefined;
-            r = gen.next(undefined);
-            continue;
-          case 'leave':
-            th.fnStack.pop();
-            th.label = undefined;
-            r = gen.next(undefined);
-            continue;
-          case 'at':
-            th.label = op.label;
-            r = gen.next(undefined);
-            continue;
-          case 'report':
-            this.raised.push({
-              spec: {
-                ...op.finding,
-                functions: op.finding.functions?.length
-                  ? op.finding.functions
-                  : [this.currentFunction(th.id)],
-              },
-              // Inline, right after the thread's last step: the trace ends at that step.
-              at: this.schedule.length - 1,
-              thread: th.id,
-            });
-            r = gen.next(undefined);
-            continue;
-          case 'self':
-            r = gen.next(th.handle);
-            continue;
-          case 'note':
-            this.emit({ type: 'note', thread: th.id, data: op.data });
-            r = gen.next(undefined);
-            continue;
-          case 'object':
-            r = gen.next(this.objectOp(op));
-            continue;
-          default:
-            th.pending = op;
-            return;
+          this.choices.push(v);
+          arg = v;
+          continue;
         }
+        case 'enter':
+          th.fnStack.push(op.fn);
+          th.label = undefined;
+          continue;
+        case 'leave':
+          th.fnStack.pop();
+          th.label = undefined;
+          continue;
+        case 'at':
+          th.label = op.label;
+          continue;
+        case 'report':
+          this.raised.push({
+            spec: {
+              ...op.finding,
+              functions: op.finding.functions?.length ? op.finding.functions : [this.currentFunction(th.id)],
+            },
+            // Inline, right after the thread's last step: the trace ends at that step.
+            at: this.schedule.length - 1,
+            thread: th.id,
+          });
+          continue;
+        case 'self':
+          arg = th.handle;
+          continue;
+        case 'note':
+          this.emit({ type: 'note', thread: th.id, data: op.data });
+          continue;
+        case 'object':
+          try {
+            arg = this.objectOp(op);
+          } catch (e) {
+            throwing = true;
+            arg = e;
+          }
+          continue;
+        default:
+          th.pending = op;
+          return;
       }
-    } catch (e) {
-      this.oops(th, e, Math.max(0, this.schedule.length - 1));
     }
   }
 
@@ -736,7 +785,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     const th = this.threads[t];
     th.status = 'runnable';
     th.resumeValue = value;
-    th.pending = { k: 'resume' };
+    th.pending = RESUME;
     this.touch(th.wakeObj, true, true);
   }
 

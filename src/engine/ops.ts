@@ -40,6 +40,7 @@ export type Op =
   | { k: 'exit' }
   // inline ops
   | { k: 'choose'; n: number; why: string }
+  | { k: 'call'; fn: string; body: Generator<Op, unknown, any> }
   | { k: 'enter'; fn: string }
   | { k: 'leave' }
   | { k: 'at'; label: string }
@@ -70,6 +71,7 @@ export interface ThreadHandle {
 
 export const isInline = (op: Op): boolean => {
   switch (op.k) {
+    case 'call':
     case 'choose':
     case 'enter':
     case 'leave':
@@ -165,21 +167,12 @@ export function* choose(n: number, why = 'choose'): Generator<Op, number, any> {
 /** Property set on an error thrown inside `call(fn, ...)`: the innermost model function. */
 export const THROWN_IN = Symbol('faultline.thrownIn');
 
-/** Run `body` as model function `fn`: traces and lock reports name it. */
+/**
+ * Run `body` as model function `fn`: traces and lock reports name it. The engine runs the body
+ * on the thread's own call stack, so nesting costs nothing per op.
+ */
 export function* call<T>(fn: string, body: Generator<Op, T, any>): Generator<Op, T, any> {
-  yield { k: 'enter', fn };
-  let result: T;
-  try {
-    result = yield* body;
-  } catch (e) {
-    // Remember where it was thrown before `leave` pops the function (an oops names it).
-    if (e !== null && typeof e === 'object' && !(THROWN_IN in e))
-      (e as Record<symbol, unknown>)[THROWN_IN] = fn;
-    yield { k: 'leave' };
-    throw e;
-  }
-  yield { k: 'leave' };
-  return result;
+  return (yield { k: 'call', fn, body }) as T;
 }
 
 /** Name the current line of the model (shown in traces), e.g. `yield* at('dax.c:312 get_block')`. */
