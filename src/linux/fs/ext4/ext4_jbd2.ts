@@ -5,9 +5,11 @@
 // (ext4_journal_check_start), handle types are trace labels.
 
 import { at, call } from '../../../engine/index.js';
-import { current, type Handle, jbd2_journal_start, jbd2_journal_stop } from '../../../kernel/index.js';
+import { current } from '../../../kernel/index.js';
 import type { G, Sys } from '../../types.js';
-import { journalOf } from '../jbd2/journal.js';
+import { type JournalHandle, jbd2__journal_start, jbd2_journal_stop_handle } from '../jbd2/journal.js';
+
+export type { JournalHandle as Handle };
 
 export type Ext4HandleType =
   | 'EXT4_HT_MAP_BLOCKS'
@@ -18,22 +20,22 @@ export type Ext4HandleType =
 
 // Models __ext4_journal_start_sb() -> jbd2__journal_start() (v4.2-v4.4), for both
 // ext4_journal_start(inode, ...) and ext4_journal_start_sb(sb, ...).
-export function* ext4_journal_start(sys: Sys, type: Ext4HandleType): G<Handle> {
+export function* ext4_journal_start(sys: Sys, type: Ext4HandleType): G<JournalHandle> {
   return yield* call(
     'ext4_journal_start',
     (function* () {
       yield* at(type);
-      return yield* call('jbd2__journal_start', jbd2_journal_start(journalOf(sys)));
+      return yield* call('jbd2__journal_start', jbd2__journal_start(sys));
     })(),
   );
 }
 
 // Models ext4_journal_stop() -> __ext4_journal_stop() -> jbd2_journal_stop() (v4.2-v4.4).
-export function* ext4_journal_stop(h: Handle): G {
-  yield* call('ext4_journal_stop', jbd2_journal_stop(h));
+export function* ext4_journal_stop(h: JournalHandle): G {
+  yield* call('ext4_journal_stop', jbd2_journal_stop_handle(h));
 }
 
 /** ext4_journal_current_handle(): current->journal_info. */
-export function* ext4_journal_current_handle(): G<Handle | null> {
-  return ((yield* current()).journalInfo as Handle | null) ?? null;
+export function* ext4_journal_current_handle(): G<JournalHandle | null> {
+  return ((yield* current()).journalInfo as JournalHandle | null) ?? null;
 }

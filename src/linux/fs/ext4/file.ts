@@ -6,13 +6,7 @@
 // through ext4_dirty_inode, a handle started and stopped before any DAX lock is taken).
 
 import { at, call } from '../../../engine/index.js';
-import {
-  type Handle,
-  mutex_lock,
-  mutex_unlock,
-  sb_end_pagefault,
-  sb_start_pagefault,
-} from '../../../kernel/index.js';
+import { mutex_lock, mutex_unlock, sb_end_pagefault, sb_start_pagefault } from '../../../kernel/index.js';
 import { mapping_nrpages } from '../../mm/filemap.js';
 import {
   type BufferHead,
@@ -24,7 +18,7 @@ import {
   type VmFault,
 } from '../../types.js';
 import { i_size_read, i_size_write } from '../inode.js';
-import { ext4_journal_start, ext4_journal_stop } from './ext4_jbd2.js';
+import { ext4_journal_start, ext4_journal_stop, type Handle } from './ext4_jbd2.js';
 
 function* file_update_time(): G {
   yield* at('file_update_time');

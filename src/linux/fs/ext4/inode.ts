@@ -7,15 +7,7 @@
 // the handle, is not modelled); no ordered-data or data=journal modes; extent-mapped files only.
 
 import { at, call } from '../../../engine/index.js';
-import {
-  down_read,
-  down_write,
-  type Handle,
-  mutex_lock,
-  mutex_unlock,
-  up_read,
-  up_write,
-} from '../../../kernel/index.js';
+import { down_read, down_write, mutex_lock, mutex_unlock, up_read, up_write } from '../../../kernel/index.js';
 import type { BufferHead, G, Sys } from '../../types.js';
 import { dax_do_io_write } from '../dax.js';
 import { i_size_read, i_size_write } from '../inode.js';
@@ -32,7 +24,12 @@ import {
   i_data_sem,
   newMap,
 } from './ext4.js';
-import { ext4_journal_current_handle, ext4_journal_start, ext4_journal_stop } from './ext4_jbd2.js';
+import {
+  ext4_journal_current_handle,
+  ext4_journal_start,
+  ext4_journal_stop,
+  type Handle,
+} from './ext4_jbd2.js';
 import { ext4_ext_map_blocks, ext4_ext_remove_space } from './extents.js';
 
 // Models ext4_map_blocks() (v4.2-v4.4): look the blocks up under R(i_data_sem); return if it
