@@ -42,6 +42,8 @@ export interface KernelStateSpec {
   vmas: Vma[];
   /** Ids of the vmas mapped at the start. */
   mapped: string[];
+  /** A jbd2 commit can run (ext4): model the running transaction's state (src/linux/fs/jbd2). */
+  journalCommits?: boolean;
 }
 
 /** Per-filesystem inode state, by filesystem name (ext4 adds its own). */
@@ -129,7 +131,7 @@ export function createKernelState(w: World, spec: KernelStateSpec): KState {
     },
     pmem: { data, alive: w.cell('pmem device bound', true) },
     sb_pagefaults: sb_freeze_init(w, 'sb->s_writers[SB_FREEZE_PAGEFAULT]', 'sb_pagefaults'),
-    ...(spec.fs === 'ext4' ? { journal: jbd2_journal_init(w) } : {}),
+    ...(spec.fs === 'ext4' && spec.journalCommits ? { journal: jbd2_journal_init(w) } : {}),
     mms,
     vmas,
   };

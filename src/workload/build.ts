@@ -101,6 +101,7 @@ export function buildModel(s: Scenario, opts: BuildOptions): Model<DaxModelState
         processes,
         vmas,
         mapped: (s.mappings ?? []).map((m) => m.id),
+        journalCommits: s.threads.some((t) => t.actions.some((a) => a.do === 'commit')),
       });
       return { sys: { k, st } };
     },
