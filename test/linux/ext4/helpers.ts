@@ -55,7 +55,10 @@ export function eventOf(s: SequenceStep): string | null {
   // a handle start that finds the transaction locked for commit, and sleeps
   if (s.op === 'wait_event sb->s_journal.j_wait_transaction_locked') return 'J-wait';
   if (s.op === 'wait_event sb->s_journal.j_wait_updates') return 'commit-wait';
-  if (s.op.startsWith('update sb->s_journal.j_running_transaction') || s.op.endsWith(': current->journal_info')) {
+  if (
+    s.op.startsWith('update sb->s_journal.j_running_transaction') ||
+    s.op.endsWith(': current->journal_info')
+  ) {
     if (s.fn === 'jbd2__journal_start') return 'J';
     if (s.fn === 'ext4_journal_stop') return 'uJ';
     if (s.fn === 'jbd2_journal_commit_transaction') return 'commit';

@@ -178,3 +178,42 @@ describe('deadlocks closed through a commit', () => {
     }
   });
 });
+
+describe('without a commit actor', () => {
+  const twoFaults = {
+    name: 'write-fault-and-read-fault',
+    file: { size: 4, blocks: ['hole' as const, 'hole' as const] },
+    mappings: [shared('m', 'p1'), shared('n', 'p2')],
+    threads: [
+      { name: 'writer', process: 'p1', actions: [{ do: 'store' as const, map: 'm', page: 0, value: 1 }] },
+      { name: 'reader', process: 'p2', actions: [{ do: 'load' as const, map: 'n', page: 1 }] },
+    ],
+  };
+
+  it('lockdep still sees every handle as jbd2_handle: v4.3-rc1 orders jbd2_handle -> i_mmap_rwsem in the write fault and i_mmap_rwsem -> jbd2_handle in the read fault; v4.3 does not', () => {
+    const rc1 = check(buildModel(twoFaults, { kernel: 'v4.3-rc1', fs: 'ext4' }), {
+      mode: 'dpor',
+      timeLimitMs: 15000,
+    });
+    expect(rc1.complete).toBe(true);
+    const cycle = rc1.findings.find((f) => f.kind === 'circular-dependency');
+    expect(cycle?.signature).toBe(
+      'circular-dependency|&mapping->i_mmap_rwsem,jbd2_handle|__dax_fault,jbd2__journal_start',
+    );
+    const v43 = check(buildModel(twoFaults, { kernel: 'v4.3', fs: 'ext4' }), {
+      mode: 'dpor',
+      timeLimitMs: 15000,
+    });
+    expect(v43.complete).toBe(true);
+    expect(v43.findings).toEqual([]);
+  });
+
+  it("a handle start is a step on the task's own current->journal_info, not on shared transaction state", () => {
+    const r = runExt4('v4.3', twoFaults);
+    const starts = r.steps.filter((x) => x.fn === 'jbd2__journal_start').map((x) => `${x.thread} ${x.op}`);
+    expect(new Set(starts)).toEqual(
+      new Set(['writer update writer: current->journal_info', 'reader update reader: current->journal_info']),
+    );
+    expect(r.steps.some((x) => x.op.includes('s_journal'))).toBe(false);
+  });
+});

@@ -1,0 +1,151 @@
+// Summarises the sweep files (sweep.ts) into the tables of docs/findings.md: per version, the
+// distinct findings by signature with their first witness; and, per version and scenario, the
+// kinds found on ext4 but not on XFS and the other way round.
+//   npx tsx test/linux/ext4/summarize.ts > /tmp/ext4-tables.md
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { allVersions } from '../../../src/history/index.js';
+import type { RunLine } from './sweep.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function load(file: string): RunLine[] {
+  const p = join(here, file);
+  if (!existsSync(p)) return [];
+  return readFileSync(p, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => ({ fs: 'ext4', ...JSON.parse(l) }) as RunLine);
+}
+
+interface Distinct {
+  kind: string;
+  signature: string;
+  title: string;
+  scenarios: string[];
+  witness: { scenario: string; token: string; preemptions: number };
+}
+
+function distinct(lines: RunLine[], version: string): Distinct[] {
+  const by = new Map<string, Distinct>();
+  for (const l of lines) {
+    if (l.version !== version) continue;
+    for (const f of l.findings) {
+      let d = by.get(f.signature);
+      if (!d) {
+        d = {
+          kind: f.kind,
+          signature: f.signature,
+          title: f.title,
+          scenarios: [],
+          witness: { scenario: l.scenario, token: f.token, preemptions: f.preemptions },
+        };
+        by.set(f.signature, d);
+      }
+      d.scenarios.push(l.scenario);
+      // prefer the witness with the fewest preemptions
+      if (f.preemptions < d.witness.preemptions)
+        d.witness = { scenario: l.scenario, token: f.token, preemptions: f.preemptions };
+    }
+  }
+  return [...by.values()].sort(
+    (a, b) => a.kind.localeCompare(b.kind) || a.signature.localeCompare(b.signature),
+  );
+}
+
+const md = (s: string) => s.replace(/\|/g, '\\|');
+
+const SHORT: Record<string, string> = {
+  'v4.2': '4.2',
+  '843172978bb9-only': '8431',
+  'v4.3-rc1': 'rc1',
+  'v4.3-rc5': 'rc5',
+  'revert-v2': 'rv2',
+  'revert-v3': 'rv3',
+  'revert-v4-1of2': 'rv4-1/2',
+  'v4.3': '4.3',
+  'v4.4': '4.4',
+};
+
+/** Coverage per version, the signature x version matrix, and the witnesses. `base` marks the
+ *  signatures already found without the commit (for the commit sweep). */
+function table(lines: RunLine[], title: string, base: RunLine[] = []): string {
+  const versions = allVersions.map((x) => x.name).filter((v) => lines.some((l) => l.version === v));
+  const out: string[] = [
+    `### ${title}`,
+    '',
+    '| version | scenarios | explored completely | within budget | executions |',
+    '|---|---|---|---|---|',
+  ];
+  for (const v of versions) {
+    const runs = lines.filter((l) => l.version === v);
+    const partial = runs.filter((l) => !l.complete).length;
+    out.push(
+      `| ${v} | ${runs.length} | ${runs.length - partial} | ${partial} | ${runs.reduce((n, l) => n + l.executions, 0)} |`,
+    );
+  }
+  const perVersion = new Map(versions.map((v) => [v, distinct(lines, v)]));
+  const sigs: { kind: string; signature: string }[] = [];
+  for (const ds of perVersion.values())
+    for (const d of ds)
+      if (!sigs.some((x) => x.signature === d.signature)) sigs.push({ kind: d.kind, signature: d.signature });
+  sigs.sort((a, b) => a.kind.localeCompare(b.kind) || a.signature.localeCompare(b.signature));
+  const known = new Set(base.flatMap((l) => l.findings.map((f) => `${l.version}|${f.signature}`)));
+  out.push(
+    '',
+    `| # | kind | signature (locks \\| functions) | ${versions.map((v) => SHORT[v] ?? v).join(' | ')} |`,
+  );
+  out.push(`|---|---|---|${versions.map(() => '---').join('|')}|`);
+  sigs.forEach((sg, i) => {
+    const cells = versions.map((v) => {
+      const d = perVersion.get(v)?.find((x) => x.signature === sg.signature);
+      if (!d) return '';
+      const fresh = base.length && !known.has(`${v}|${sg.signature}`);
+      return `${d.scenarios.length}${fresh ? '*' : ''}`;
+    });
+    const sig = sg.signature.slice(sg.kind.length + 1);
+    out.push(`| ${i + 1} | ${sg.kind} | \`${md(sig)}\` | ${cells.join(' | ')} |`);
+  });
+  if (base.length) out.push('', '`*`: not found for that version without the commit.');
+  out.push('', 'Witnesses (fewest preemptions), per signature and version:', '');
+  sigs.forEach((sg, i) => {
+    out.push(`${i + 1}. \`${md(sg.signature)}\``);
+    for (const v of versions) {
+      const d = perVersion.get(v)?.find((x) => x.signature === sg.signature);
+      if (d)
+        out.push(
+          `   - ${v}: \`${d.witness.scenario}\`, ${d.witness.preemptions} preemptions, \`${d.witness.token}\``,
+        );
+    }
+  });
+  return out.join('\n');
+}
+
+function comparison(ext4: RunLine[], xfs: RunLine[]): string {
+  const out: string[] = ['### ext4 vs XFS, same scenario and version (kinds found)', ''];
+  out.push('| version | scenario | ext4 only | XFS only |', '|---|---|---|---|');
+  for (const x of xfs) {
+    const name = x.scenario.replace(/^xfs-/, 'ext4-');
+    const e = ext4.find((l) => l.version === x.version && l.scenario === name);
+    if (!e) continue;
+    const ke = new Set(e.findings.map((f) => f.kind));
+    const kx = new Set(x.findings.map((f) => f.kind));
+    const onlyE = [...ke].filter((k) => !kx.has(k));
+    const onlyX = [...kx].filter((k) => !ke.has(k));
+    if (onlyE.length || onlyX.length)
+      out.push(
+        `| ${x.version} | ${name.replace(/^ext4-/, '')} | ${onlyE.join(', ')} | ${onlyX.join(', ')} |`,
+      );
+  }
+  return out.join('\n');
+}
+
+const ext4 = load('sweep.jsonl');
+const ext4c = load('sweep-commit.jsonl');
+const xfs = load('sweep-xfs.jsonl');
+process.stdout.write(
+  `${table(ext4, 'ext4, pairs of actions')}\n${table(ext4c, 'ext4, pairs of actions plus a jbd2 commit')}\n`,
+);
+if (xfs.length) process.stdout.write(`${comparison(ext4, xfs)}\n`);
