@@ -32,6 +32,10 @@ export function bisectText(p: Provider, b: BisectResult, style: Style = plain): 
     '',
   ];
   const targets = new Set(b.targets);
+  const whatOf = (s: BisectResult['steps'][number]) =>
+    s.patch ? `${s.patch.id} ${s.patch.title}` : s.applied ? '(end)' : '(start)';
+  const kw = Math.max(...b.steps.map((s) => s.kernel.name.length));
+  const ww = Math.min(72, Math.max(...b.steps.map((s) => whatOf(s).length)));
   for (const s of b.steps) {
     const hits = s.signatures.filter((x) => targets.has(x)).length;
     const n = s.signatures.length;
@@ -39,9 +43,8 @@ export function bisectText(p: Provider, b: BisectResult, style: Style = plain): 
     if (targets.size === 1) text = hits ? 'finding present' : 'finding absent';
     else if (targets.size === 0) text = `${n} finding${n === 1 ? '' : 's'}`;
     const mark = hits ? style.red(text) : style.dim(text);
-    const what = s.patch ? `${s.patch.id} ${s.patch.title}` : s.applied ? '(end)' : '(start)';
     out.push(
-      `  ${s.kernel.name.padEnd(18)} ${what.padEnd(60)} ${mark}${s.complete ? '' : ' (incomplete run)'}`,
+      `  ${s.kernel.name.padEnd(kw)}  ${whatOf(s).padEnd(ww)}  ${mark}${s.complete ? '' : ' (incomplete run)'}`,
     );
   }
   out.push('');
