@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cpuTable, wrap } from '../../src/cli/format/cpu-table.js';
 import { commandWord } from '../../src/cli/main.js';
-import { type MatrixPlan, runMatrix } from '../../src/cli/matrix.js';
+import { type MatrixPlan, matrixCells, runMatrix } from '../../src/cli/matrix.js';
 import { parseDuration } from '../../src/cli/program.js';
 import { describeProgress, duration, progressEnabled, progressLine } from '../../src/cli/progress.js';
 import { loadProvider } from '../../src/cli/provider.js';
@@ -134,6 +134,33 @@ describe('names', () => {
     expect(numberedPath('trace', 2)).toBe('trace-2');
     expect(shellQuote('fl1:0x3,1')).toBe('fl1:0x3,1');
     expect(shellQuote("my file's.yaml")).toBe(`'my file'\\''s.yaml'`);
+  });
+});
+
+describe('matrix cells', () => {
+  it('runs each scenario on every version and filesystem, a scenario naming its filesystem only there', async () => {
+    const p = await loadProvider(TOY);
+    const [a, b] = p.scenarios;
+    const plan: MatrixPlan = {
+      kernels: p.versions.slice(0, 2),
+      filesystems: ['ext4', 'xfs'],
+      scenarios: [
+        { scenario: a, ref: a.name },
+        { scenario: { ...b, fs: 'xfs' }, ref: b.name },
+      ],
+    };
+    expect(matrixCells(plan).map((c) => c.key)).toEqual([
+      'base|ext4|fault-vs-truncate',
+      'base|xfs|fault-vs-truncate',
+      'base|xfs|racy-writes',
+      'rc1|ext4|fault-vs-truncate',
+      'rc1|xfs|fault-vs-truncate',
+      'rc1|xfs|racy-writes',
+    ]);
+    expect(matrixCells({ ...plan, filesystems: ['ext4'] }).map((c) => c.key)).toEqual([
+      'base|ext4|fault-vs-truncate',
+      'rc1|ext4|fault-vs-truncate',
+    ]);
   });
 });
 
