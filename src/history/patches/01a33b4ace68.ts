@@ -7,14 +7,17 @@
 import { makeExt4DaxFault, makeExt4DaxPmdFault } from '../../linux/fs/ext4/file.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  ext4_dax_fault: makeExt4DaxFault('ext4_get_block_dax', true),
+  ext4_dax_pmd_fault: makeExt4DaxPmdFault('ext4_get_block_dax', true),
+};
+
 export default patch({
   id: '01a33b4ace68',
   title: 'ext4: start transaction before calling into DAX',
   author: 'Matthew Wilcox',
   date: '2015-09-08',
   link: 'https://gerrit-public.fairphone.software/plugins/gitiles/kernel/msm-4.9/+/01a33b4ace68bc35679a347f21d5ed6e222e30dc',
-  apply: () => ({
-    ext4_dax_fault: makeExt4DaxFault('ext4_get_block_dax', true),
-    ext4_dax_pmd_fault: makeExt4DaxPmdFault('ext4_get_block_dax', true),
-  }),
+  apply: () => replaced,
 });

@@ -6,6 +6,14 @@ import { makeExt4DaxFault, makeExt4DaxMkwrite, makeExt4DaxPmdFault } from '../..
 import { ext4_get_block_dax } from '../../linux/fs/ext4/inode.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const replaced = {
+  ext4_get_block_dax,
+  ext4_dax_fault: makeExt4DaxFault('ext4_get_block_dax', false),
+  ext4_dax_pmd_fault: makeExt4DaxPmdFault('ext4_get_block_dax', false),
+  ext4_dax_mkwrite: makeExt4DaxMkwrite('ext4_get_block_dax'),
+};
+
 export default patch({
   id: 'ext4-add-ext4_get_block_dax',
   title: 'ext4: add ext4_get_block_dax()',
@@ -13,10 +21,5 @@ export default patch({
   date: '2015-09-08',
   link: 'https://lore.kernel.org/linux-mm/1438718285-21168-5-git-send-email-matthew.r.wilcox@intel.com/',
   note: 'Mainline commit id not verified; the diff is the Aug 4 2015 posting (04/11 of "DAX fixes for 4.3").',
-  apply: () => ({
-    ext4_get_block_dax,
-    ext4_dax_fault: makeExt4DaxFault('ext4_get_block_dax', false),
-    ext4_dax_pmd_fault: makeExt4DaxPmdFault('ext4_get_block_dax', false),
-    ext4_dax_mkwrite: makeExt4DaxMkwrite('ext4_get_block_dax'),
-  }),
+  apply: () => replaced,
 });

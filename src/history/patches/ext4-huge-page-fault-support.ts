@@ -7,6 +7,10 @@ import { makeExt4DaxPmdFault } from '../../linux/fs/ext4/file.js';
 import { ext4FsOps } from '../../linux/fs/ext4/index.js';
 import { patch } from '../patch.js';
 
+/** Built once, so that every version sharing this patch shares these functions. */
+const ext4_dax_pmd_fault = makeExt4DaxPmdFault('ext4_get_block_write', false);
+const ext4Ops = ext4FsOps({ pmd_fault: true });
+
 export default patch({
   id: 'ext4-huge-page-fault-support',
   title: 'ext4: huge page fault support',
@@ -14,8 +18,5 @@ export default patch({
   date: '2015-09-08',
   link: 'https://lore.kernel.org/linux-mm/1436560165-8943-10-git-send-email-matthew.r.wilcox@intel.com/',
   note: 'Mainline commit id not verified; the title is from the v4.3 mmotm shortlog, the diff from the Jul 10 2015 posting.',
-  apply: (k) => ({
-    ext4_dax_pmd_fault: makeExt4DaxPmdFault('ext4_get_block_write', false),
-    filesystems: { ...k.filesystems, ext4: ext4FsOps({ pmd_fault: true }) },
-  }),
+  apply: (k) => ({ ext4_dax_pmd_fault, filesystems: { ...k.filesystems, ext4: ext4Ops } }),
 });

@@ -29,6 +29,20 @@ export { ext4InodeState } from './ext4.js';
 /** ext4_dax_vm_ops (+ setattr, write_iter, fallocate) as a version has them: ->pmd_fault from
  *  "ext4: huge page fault support" on. Every entry dispatches through the version's table. */
 export function ext4FsOps(opts: { pmd_fault: boolean }): FsOps {
+  // One object per option set: versions with the same vm_ops share the same functions, which
+  // lets a matrix recognise their runs as the same (src/workload/kernel-usage.ts).
+  const key = JSON.stringify(opts);
+  let ops = FS_OPS_CACHE.get(key);
+  if (!ops) {
+    ops = make(opts);
+    FS_OPS_CACHE.set(key, ops);
+  }
+  return ops;
+}
+
+const FS_OPS_CACHE = new Map<string, FsOps>();
+
+function make(opts: Parameters<typeof ext4FsOps>[0]): FsOps {
   return {
     vm_ops: {
       fault: (sys, vma, vmf) => sys.k.ext4_dax_fault(sys, vma, vmf),
