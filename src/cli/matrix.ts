@@ -163,7 +163,7 @@ function readCheckpoint(file: string, identity: unknown): RunRecord[] {
   return cp.runs;
 }
 
-function writeCheckpoint(file: string, identity: unknown, runs: RunRecord[]): void {
+export function writeCheckpoint(file: string, identity: unknown, runs: RunRecord[]): void {
   const cp: Checkpoint = { format: CHECKPOINT_FORMAT, plan: identity, runs };
   // Write then rename, so an interrupted write never leaves half a file.
   writeFileSync(`${file}.tmp`, `${JSON.stringify(cp)}\n`);
@@ -178,16 +178,65 @@ export interface MatrixHooks extends RunHooks {
   onRun?: (index: number, total: number, cell: MatrixCell) => void;
 }
 
+/** Run one cell of the matrix; `undefined` when the run was interrupted (it is run again on resume). */
+export function runCell(
+  p: Provider,
+  cell: MatrixCell,
+  budget: Budget,
+  hooks: RunHooks = {},
+): RunRecord | undefined {
+  const result = runTarget(p, cell.target, budget, hooks);
+  if (result.stopReason === 'interrupted') return undefined;
+  const t = cell.target;
+  const briefs = result.findings.map((f) => brief(p, t, f));
+  const rec: RunRecord = {
+    kernel: t.kernel.name,
+    fs: t.fs,
+    scenario: t.scenario.name,
+    complete: result.complete,
+    executions: result.stats.executions,
+    elapsedMs: Math.round(result.stats.elapsedMs),
+    findings: briefs.map((b) => b.signature),
+    briefs,
+  };
+  if (result.stopReason) rec.stopReason = result.stopReason;
+  return rec;
+}
+
+/** The runs a plan still needs, after what a checkpoint already holds. */
+export function pendingCells(p: Provider, plan: MatrixPlan, budget: Budget, checkpoint: string | undefined) {
+  const cells = matrixCells(plan);
+  const identity = planIdentity(p, plan, budget);
+  const saved = checkpoint ? readCheckpoint(checkpoint, identity) : [];
+  const savedByKey = new Map(saved.map((r) => [`${r.kernel}|${r.fs}|${r.scenario}`, r]));
+  return { cells, identity, savedByKey };
+}
+
+/** The result of a matrix from its finished runs (in cell order). */
+export function matrixResult(
+  plan: MatrixPlan,
+  cells: readonly MatrixCell[],
+  records: RunRecord[],
+  interrupted: boolean,
+  resumed: number,
+): MatrixResult {
+  return {
+    ...aggregate(plan, records),
+    records,
+    planned: cells.length,
+    interrupted,
+    resumed,
+    scenarios: plan.scenarios.map((s) => s.scenario.name),
+  };
+}
+
 export function runMatrix(
   p: Provider,
   plan: MatrixPlan,
   budget: Budget,
   hooks: MatrixHooks = {},
 ): MatrixResult {
-  const cells = matrixCells(plan);
-  const identity = planIdentity(p, plan, budget);
-  const saved = hooks.checkpoint ? readCheckpoint(hooks.checkpoint, identity) : [];
-  const savedByKey = new Map(saved.map((r) => [`${r.kernel}|${r.fs}|${r.scenario}`, r]));
+  const { cells, identity, savedByKey } = pendingCells(p, plan, budget, hooks.checkpoint);
   const records: RunRecord[] = [];
   let interrupted = false;
   let resumed = 0;
@@ -204,35 +253,15 @@ export function runMatrix(
       break;
     }
     hooks.onRun?.(i, cells.length, cell);
-    const result = runTarget(p, cell.target, budget, hooks);
-    if (result.stopReason === 'interrupted') {
-      interrupted = true; // this run is not saved: it is run again on resume
+    const rec = runCell(p, cell, budget, hooks);
+    if (!rec) {
+      interrupted = true;
       break;
     }
-    const t = cell.target;
-    const briefs = result.findings.map((f) => brief(p, t, f));
-    const rec: RunRecord = {
-      kernel: t.kernel.name,
-      fs: t.fs,
-      scenario: t.scenario.name,
-      complete: result.complete,
-      executions: result.stats.executions,
-      elapsedMs: Math.round(result.stats.elapsedMs),
-      findings: briefs.map((b) => b.signature),
-      briefs,
-    };
-    if (result.stopReason) rec.stopReason = result.stopReason;
     records.push(rec);
     if (hooks.checkpoint) writeCheckpoint(hooks.checkpoint, identity, records);
   }
-  return {
-    ...aggregate(plan, records),
-    records,
-    planned: cells.length,
-    interrupted,
-    resumed,
-    scenarios: plan.scenarios.map((s) => s.scenario.name),
-  };
+  return matrixResult(plan, cells, records, interrupted, resumed);
 }
 
 /** Deduplicate findings by signature across runs, in order of first appearance. */

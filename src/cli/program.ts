@@ -2,6 +2,7 @@
 // module that does the work (target, matrix, bisect, replay) and renders the result.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -14,7 +15,8 @@ import { LISTS, type ListWhat, renderList } from './format/list-report.js';
 import { matrixMarkdown, matrixText } from './format/matrix-report.js';
 import { renderReplay } from './format/replay-report.js';
 import type { Interrupt } from './interrupt.js';
-import { type MatrixPlan, matrixJson, runMatrix } from './matrix.js';
+import { type MatrixCell, type MatrixPlan, matrixJson, runMatrix } from './matrix.js';
+import { runMatrixPool } from './matrix-pool.js';
 import { progressLine } from './progress.js';
 import { checkFs, DEFAULT_PROVIDER, loadProvider, type Provider } from './provider.js';
 import { replayTarget } from './replay.js';
@@ -169,7 +171,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       style = makeStyle(colorEnabled({ isTTY: ctx.stdoutTTY }, ctx.env, explicit));
     });
 
-  const withRun = async <T>(budget: Budget, fn: (hooks: RunHooksWithUnit) => T): Promise<T> => {
+  const withRun = async <T>(budget: Budget, fn: (hooks: RunHooksWithUnit) => T | Promise<T>): Promise<T> => {
     const intr = ctx.interrupt();
     const progress = progressLine({
       stream: {
@@ -186,7 +188,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       timeLimitMs: budget.timeLimitMs,
     });
     try {
-      return fn({
+      return await fn({
         shouldStop: () => intr.requested(),
         onProgress: (p) => progress.update(p),
         unit: progress.unit,
@@ -287,6 +289,11 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
   )
     .addOption(formatOption(['text', 'json', 'markdown']))
     .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
+    .option(
+      '--workers <n>',
+      'worker threads running the matrix (default: the number of cores); the result is the same for every n',
+      integer('--workers', 1),
+    )
     .option('--fail-on-findings', 'exit 1 when there is any finding')
     .addHelpText(
       'after',
@@ -301,6 +308,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           scenarios?: string[];
           format: Format;
           checkpoint?: string;
+          workers?: number;
           failOnFindings?: boolean;
         },
       ) => {
@@ -317,14 +325,18 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         if (!plan.scenarios.length)
           throw new UsageError(`no scenarios to run (the ${p.name} provider has no built-in suite)`);
         const budget = budgetOf(o);
-        const m = await withRun(budget, (hooks) =>
-          runMatrix(p, plan, budget, {
+        const workers = o.workers ?? availableParallelism();
+        const m = await withRun(budget, (hooks) => {
+          const matrixHooks = {
             ...hooks,
             checkpoint: o.checkpoint,
-            onRun: (i, n, c) =>
+            onRun: (i: number, n: number, c: MatrixCell) =>
               hooks.unit(i, n, `${c.target.kernel.name} ${c.target.fs} ${c.target.scenario.name}`),
-          }),
-        );
+          };
+          return workers > 1
+            ? runMatrixPool(p, plan, budget, workers, matrixHooks)
+            : runMatrix(p, plan, budget, matrixHooks);
+        });
         if (o.format === 'json') out(`${JSON.stringify(matrixJson(m), null, 2)}\n`);
         else out(o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style));
         if (m.interrupted && o.checkpoint)

@@ -1,0 +1,122 @@
+// `matrix --workers N`: the runs of a matrix spread over N worker threads. Each worker loads
+// the provider itself and runs whole cells; the results are put back in cell order, so the
+// matrix (text, JSON, checkpoint) is the same for every N. Ctrl-C reaches the workers through a
+// shared flag; a run cut short is not recorded and is run again on resume.
+
+import { Worker } from 'node:worker_threads';
+import {
+  type MatrixCell,
+  type MatrixHooks,
+  type MatrixPlan,
+  type MatrixResult,
+  matrixResult,
+  pendingCells,
+  type RunRecord,
+  writeCheckpoint,
+} from './matrix.js';
+import type { Provider } from './provider.js';
+import type { Budget } from './target.js';
+
+/** What a pool worker is sent for one run. */
+export interface CellTask {
+  index: number;
+  kernel: Provider['versions'][number];
+  fs: string;
+  scenario: MatrixCell['target']['scenario'];
+  scenarioRef: string;
+  budget: Budget;
+}
+
+export interface CellReply {
+  index: number;
+  record?: RunRecord;
+  error?: string;
+}
+
+function startWorker(spec: string | undefined, flag: SharedArrayBuffer): Worker {
+  // From the sources the worker needs tsx registered first; compiled, it starts directly.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './matrix-worker-bootstrap.mjs' : './matrix-worker.js', import.meta.url);
+  return new Worker(url, { workerData: { spec, flag } });
+}
+
+export async function runMatrixPool(
+  p: Provider,
+  plan: MatrixPlan,
+  budget: Budget,
+  workers: number,
+  hooks: MatrixHooks = {},
+): Promise<MatrixResult> {
+  const { cells, identity, savedByKey } = pendingCells(p, plan, budget, hooks.checkpoint);
+  const done: (RunRecord | undefined)[] = cells.map((c) => savedByKey.get(c.key));
+  const resumed = done.filter((r) => r !== undefined).length;
+  const todo = cells.map((_, i) => i).filter((i) => done[i] === undefined);
+  const flag = new SharedArrayBuffer(4);
+  const stop = new Int32Array(flag);
+  let interrupted = false;
+  let failure: Error | undefined;
+  let next = 0;
+  let started = 0;
+
+  const poll = setInterval(() => {
+    if (hooks.shouldStop?.()) {
+      interrupted = true;
+      Atomics.store(stop, 0, 1);
+    }
+  }, 50);
+
+  const pool = Array.from({ length: Math.max(1, Math.min(workers, todo.length)) }, () =>
+    startWorker(p.spec, flag),
+  );
+  try {
+    await Promise.all(
+      pool.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const give = () => {
+              if (interrupted || failure || next >= todo.length) {
+                resolve();
+                return;
+              }
+              const index = todo[next++];
+              const t = cells[index].target;
+              hooks.onRun?.(started++, todo.length, cells[index]);
+              const task: CellTask = {
+                index,
+                kernel: t.kernel,
+                fs: t.fs,
+                scenario: t.scenario,
+                scenarioRef: t.scenarioRef,
+                budget,
+              };
+              w.postMessage(task);
+            };
+            w.on('message', (m: CellReply) => {
+              if (m.error) failure ??= new Error(m.error);
+              else if (m.record) {
+                done[m.index] = m.record;
+                if (hooks.checkpoint)
+                  writeCheckpoint(
+                    hooks.checkpoint,
+                    identity,
+                    done.filter((r): r is RunRecord => r !== undefined),
+                  );
+              } else interrupted = true;
+              give();
+            });
+            w.on('error', (e) => {
+              failure ??= e;
+              resolve();
+            });
+            give();
+          }),
+      ),
+    );
+  } finally {
+    clearInterval(poll);
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  if (failure) throw failure;
+  const records = done.filter((r): r is RunRecord => r !== undefined);
+  return matrixResult(plan, cells, records, interrupted || records.length < cells.length, resumed);
+}
