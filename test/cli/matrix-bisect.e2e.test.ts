@@ -58,6 +58,31 @@ describe('faultline matrix', () => {
     expect(lost.occurrences).toHaveLength(6);
   }, 30_000);
 
+  it('--workers N gives the same matrix as one worker (timings aside)', () => {
+    const args = [
+      '--provider',
+      TOY,
+      'matrix',
+      '--scenarios',
+      'fault-vs-truncate,racy-writes',
+      '--format',
+      'json',
+    ];
+    const one = faultline([...args, '--workers', '1']);
+    const three = faultline([...args, '--workers', '3']);
+    expect(one.code).toBe(0);
+    expect(three.code).toBe(0);
+    const untimed = (text: string) => {
+      const j = JSON.parse(text);
+      for (const r of j.runs) r.elapsedMs = 0;
+      return j;
+    };
+    const a = untimed(one.stdout);
+    expect(a.runs).toHaveLength(12);
+    expect(a.findings.length).toBeGreaterThan(1);
+    expect(untimed(three.stdout)).toEqual(a);
+  }, 60_000);
+
   it('on Ctrl-C writes partial results and a checkpoint, and resumes from it', async () => {
     const dir = tempDir();
     const cp = join(dir, 'matrix.checkpoint');
