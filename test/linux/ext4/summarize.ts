@@ -69,6 +69,36 @@ const SHORT: Record<string, string> = {
   'v4.4': '4.4',
 };
 
+/** Which paragraph of docs/findings.md explains a signature (E-numbers of the ext4 section). */
+const EXPLAINED: Record<string, string> = {
+  'bad-unlock|&mapping->i_mmap_rwsem|__dax_fault': 'E8 (F1)',
+  'bad-unlock|&mapping->i_mmap_rwsem|do_cow_fault': 'E8 (F4)',
+  'circular-dependency|&mapping->i_mmap_rwsem,&mm->mmap_sem|__dax_fault,__do_page_fault': 'E8 (F3)',
+  'circular-dependency|&mapping->i_mmap_rwsem,sb_pagefaults|__dax_fault,dax_pfn_mkwrite': 'E8 (F3)',
+  'deadlock|&mapping->i_mmap_rwsem,&mm->mmap_sem|__dax_fault': 'E8 (F3)',
+  'lock-held-at-exit|&mapping->i_mmap_rwsem|store2': 'E8 (F3)',
+  'circular-dependency|&mapping->i_mmap_rwsem,jbd2_handle|__dax_fault,jbd2__journal_start': 'E7b',
+  'circular-dependency|&mapping->i_mmap_rwsem,jbd2_handle|jbd2__journal_start,unmap_mapping_range': 'E7b',
+  'deadlock|&mapping->i_mmap_rwsem,&mm->mmap_sem,PG_locked,sb_pagefaults|unmap_mapping_range': 'E8 (F2)',
+  'recursive-locking|&mapping->i_mmap_rwsem|__dax_fault,unmap_mapping_range': 'E8 (F2)',
+  'deadlock|&mapping->i_mmap_rwsem,&mm->mmap_sem,&sb->s_type->i_mutex_key|jbd2__journal_start,jbd2_journal_commit_transaction,unmap_mapping_range':
+    'E7b',
+  'deadlock|&mapping->i_mmap_rwsem,&mm->mmap_sem,PG_locked,sb_pagefaults|jbd2_journal_commit_transaction,unmap_mapping_range':
+    'E7c',
+  'deadlock|&mapping->i_mmap_rwsem,&mm->mmap_sem,sb_pagefaults|__dax_fault,jbd2__journal_start,jbd2_journal_commit_transaction':
+    'E7b',
+  'deadlock|&mm->mmap_sem,PG_locked,sb_pagefaults|__dax_fault,jbd2__journal_start,jbd2_journal_commit_transaction':
+    'E7a',
+  'exposed-data||load': 'E1',
+  'livelock||handle_mm_fault': 'E5',
+  'lost-write||final contents': 'E2',
+  'pagecache-incoherent||hole page over written block': 'E3',
+  'stale-mapping||maps a hole page over written data': 'E3',
+  'stale-mapping||maps a block past EOF': 'E6 (rc), E9 (IS_DAX skip)',
+  'stale-mapping||maps a block the file no longer owns': 'E4',
+  'stale-mapping||maps a private COW page past EOF': 'E8 (F11b)',
+};
+
 /** Coverage per version, the signature x version matrix, and the witnesses. `base` marks the
  *  signatures already found without the commit (for the commit sweep). */
 function table(lines: RunLine[], title: string, base: RunLine[] = []): string {
@@ -97,20 +127,37 @@ function table(lines: RunLine[], title: string, base: RunLine[] = []): string {
     '',
     `| # | kind | signature (locks \\| functions) | ${versions.map((v) => SHORT[v] ?? v).join(' | ')} |`,
   );
-  out.push(`|---|---|---|${versions.map(() => '---').join('|')}|`);
+  out.push(`|---|---|---|${versions.map(() => '---').join('|')}|---|`);
   sigs.forEach((sg, i) => {
     const cells = versions.map((v) => {
       const d = perVersion.get(v)?.find((x) => x.signature === sg.signature);
       if (!d) return '';
-      const fresh = base.length && !known.has(`${v}|${sg.signature}`);
+      const fresh = base.length > 0 && !known.has(`${v}|${sg.signature}`);
       return `${d.scenarios.length}${fresh ? '*' : ''}`;
     });
     const sig = sg.signature.slice(sg.kind.length + 1);
-    out.push(`| ${i + 1} | ${sg.kind} | \`${md(sig)}\` | ${cells.join(' | ')} |`);
+    out.push(
+      `| ${i + 1} | ${sg.kind} | \`${md(sig)}\` | ${cells.join(' | ')} | ${EXPLAINED[sg.signature] ?? '?'} |`,
+    );
   });
   if (base.length) out.push('', '`*`: not found for that version without the commit.');
-  out.push('', 'Witnesses (fewest preemptions), per signature and version:', '');
+  out.push(
+    '',
+    base.length
+      ? 'Witnesses (fewest preemptions) of the signatures the commit adds, per version:'
+      : 'Witnesses (fewest preemptions), per signature and version:',
+    '',
+  );
   sigs.forEach((sg, i) => {
+    // with a base sweep, only the signatures that are new somewhere
+    if (
+      base.length &&
+      versions.every(
+        (v) =>
+          known.has(`${v}|${sg.signature}`) || !perVersion.get(v)?.some((x) => x.signature === sg.signature),
+      )
+    )
+      return;
     out.push(`${i + 1}. \`${md(sg.signature)}\``);
     for (const v of versions) {
       const d = perVersion.get(v)?.find((x) => x.signature === sg.signature);
@@ -125,7 +172,10 @@ function table(lines: RunLine[], title: string, base: RunLine[] = []): string {
 
 function comparison(ext4: RunLine[], xfs: RunLine[]): string {
   const out: string[] = ['### ext4 vs XFS, same scenario and version (kinds found)', ''];
-  out.push('| version | scenario | ext4 only | XFS only |', '|---|---|---|---|');
+  out.push(
+    '| version | scenario | ext4 only | XFS only | explored completely (ext4 / XFS) |',
+    '|---|---|---|---|---|',
+  );
   for (const x of xfs) {
     const name = x.scenario.replace(/^xfs-/, 'ext4-');
     const e = ext4.find((l) => l.version === x.version && l.scenario === name);
@@ -136,16 +186,24 @@ function comparison(ext4: RunLine[], xfs: RunLine[]): string {
     const onlyX = [...kx].filter((k) => !ke.has(k));
     if (onlyE.length || onlyX.length)
       out.push(
-        `| ${x.version} | ${name.replace(/^ext4-/, '')} | ${onlyE.join(', ')} | ${onlyX.join(', ')} |`,
+        `| ${x.version} | ${name.replace(/^ext4-/, '')} | ${onlyE.join(', ')} | ${onlyX.join(', ')} | ${e.complete ? 'yes' : 'no'} / ${x.complete ? 'yes' : 'no'} |`,
       );
   }
   return out.join('\n');
 }
 
-const ext4 = load('sweep.jsonl');
+/** A run of the same scenario and version with a larger budget (sweep-deep.jsonl) replaces the
+ *  budgeted one. */
+function withDeep(lines: RunLine[], deep: RunLine[]): RunLine[] {
+  return lines.map(
+    (l) => deep.find((d) => d.version === l.version && d.scenario === l.scenario && d.fs === l.fs) ?? l,
+  );
+}
+
+const ext4 = withDeep(load('sweep.jsonl'), load('sweep-deep.jsonl'));
 const ext4c = load('sweep-commit.jsonl');
-const xfs = load('sweep-xfs.jsonl');
+const xfs = withDeep(load('sweep-xfs.jsonl'), load('sweep-deep.jsonl'));
 process.stdout.write(
-  `${table(ext4, 'ext4, pairs of actions')}\n${table(ext4c, 'ext4, pairs of actions plus a jbd2 commit')}\n`,
+  `${table(ext4, 'ext4, pairs of actions')}\n${table(ext4c, 'ext4, pairs of actions plus a jbd2 commit', ext4)}\n`,
 );
 if (xfs.length) process.stdout.write(`${comparison(ext4, xfs)}\n`);
