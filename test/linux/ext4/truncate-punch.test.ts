@@ -148,4 +148,15 @@ describe('ext4_punch_hole', () => {
     expect(zaps.length).toBeGreaterThanOrEqual(1);
     expect(r.events.filter((e) => e.startsWith('block'))).toEqual(['block1=hole']);
   });
+
+  it('a range reaching past i_size is extended to end after the page holding i_size (the page at index i_size for a page-aligned size)', () => {
+    const r = runExt4('v4.4', {
+      file: { size: 2, blocks: [{ written: 1 }, { written: 2 }, { written: 3 }] },
+      mappings: [shared()],
+      threads: [{ name: 'P', actions: [{ do: 'punch', page: 1, pages: 8 }] }],
+    });
+    expect(r.outcome).toBe('done');
+    // block 2 lies past EOF (i_size = 2 pages) and is removed with the punched range
+    expect(r.events.filter((e) => e.startsWith('block'))).toEqual(['block1=hole', 'block2=hole']);
+  });
 });

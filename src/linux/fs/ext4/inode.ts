@@ -221,8 +221,9 @@ export function* ext4_punch_hole(sys: Sys, first: number, count: number): G<numb
         yield* mutex_unlock(i_mutex);
         return 0;
       }
-      // a hole reaching past i_size ends after the page that holds i_size
-      const last = Math.min(first + count, size) - 1;
+      // a hole reaching past i_size ends after the page that holds i_size: with a page-aligned
+      // i_size that is the page at index i_size, one past EOF
+      const last = first + count > size ? size : first + count - 1;
       yield* sys.k.truncate_pagecache_range(sys, first, last);
       yield* at('ext4_inode_block_unlocked_dio; inode_dio_wait');
       const handle = yield* ext4_journal_start(sys, 'EXT4_HT_TRUNCATE');
