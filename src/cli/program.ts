@@ -476,6 +476,75 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       },
     );
 
+  // view --------------------------------------------------------------------------------------
+  program
+    .command('view')
+    .description('open the trace viewer on a trace file, a replay token, or a matrix result (--matrix)')
+    .argument('[token-or-file]', 'a trace file (--trace-out) or a replay token (fl1:...)')
+    .option('--matrix <file>', "a matrix result written by 'faultline matrix --format json'")
+    .option('--scenario <scenario>', 'the scenario the token belongs to (not needed with a trace file)')
+    .option('--kernel <version>', 'kernel version (default: the newest)')
+    .option('--fs <fs>', "filesystem (default: the scenario's)")
+    .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', integer('--port', 0))
+    .option('--web-root <dir>', 'the built page (default: dist/web of this package)')
+    .addHelpText(
+      'after',
+      '\nThe page needs `npm run build` (or `npm run build:web`) first. Ctrl-C stops the server.',
+    )
+    .action(
+      async (
+        arg: string | undefined,
+        o: {
+          matrix?: string;
+          scenario?: string;
+          kernel?: string;
+          fs?: string;
+          port?: number;
+          webRoot?: string;
+        },
+      ) => {
+        const { startViewServer } = await import('./view.js');
+        const { occurrenceTrace, readMatrixFile, traceForToken } = await import('./view-command.js');
+        let opts: Parameters<typeof startViewServer>[0];
+        if (o.matrix) {
+          const matrix = readMatrixFile(o.matrix);
+          const p = await provider();
+          opts = { matrix, traceFor: (occ) => occurrenceTrace(p, occ) };
+        } else if (arg && !arg.startsWith('fl1:') && existsSync(arg)) {
+          opts = { trace: readTraceFile(arg).trace };
+        } else if (arg?.startsWith('fl1:')) {
+          decodeToken(arg);
+          if (!o.scenario) throw new UsageError('viewing a token needs --scenario (or give a trace file)');
+          const p = await provider();
+          const scenario = resolveScenario(p, o.scenario);
+          const target: Target = {
+            scenario,
+            scenarioRef: o.scenario,
+            kernel: resolveKernel(p, o.kernel),
+            fs: resolveFs(p, scenario, o.fs),
+          };
+          opts = { trace: traceForToken(p, target, arg) };
+        } else
+          throw new UsageError(
+            arg
+              ? `'${arg}' is neither a replay token (fl1:...) nor a trace file`
+              : 'view needs a trace file, a token or --matrix FILE',
+          );
+        let server: Awaited<ReturnType<typeof startViewServer>>;
+        try {
+          server = await startViewServer({ ...opts, port: o.port, webRoot: o.webRoot });
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        out(`faultline view: ${server.url}  (Ctrl-C to stop)\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await server.close();
+      },
+    );
+
   return program;
 }
 

@@ -1,0 +1,59 @@
+// `faultline view`: what the trace viewer shows, made from a trace file, a replay token, or a
+// matrix result; served by view.ts.
+
+import { readFileSync } from 'node:fs';
+import { type Finding, recordTrace, replay, signatureOf, type TraceFile } from '../engine/index.js';
+import { UsageError } from './errors.js';
+import { findingReport } from './format/findings.js';
+import { checkFs, type Provider } from './provider.js';
+import { buildTargetModel, replayCommand, resolveKernel, resolveScenario, type Target } from './target.js';
+import type { MatrixOccurrence } from './view.js';
+
+/** The trace file of one execution, with its first finding's report when it shows one. */
+export function traceForToken(p: Provider, t: Target, token: string): TraceFile {
+  const model = buildTargetModel(p, t);
+  const tf = recordTrace(model, token);
+  const r = replay(model, token);
+  const spec = r.findings[0];
+  if (spec) {
+    const f: Finding = {
+      ...spec,
+      signature: signatureOf(spec),
+      token,
+      trace: r.trace,
+      preemptions: r.preemptions,
+      threads: tf.threads,
+    };
+    tf.finding = { ...f, report: findingReport(f, p, t) };
+  }
+  tf.extra = { ...(tf.extra ?? {}), replay: replayCommand(p, t, token) };
+  return tf;
+}
+
+/** A matrix result written by `matrix --format json`, checked for the fields the viewer reads. */
+export function readMatrixFile(file: string): { versions: string[]; runs: unknown[]; findings: unknown[] } {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read matrix file ${file}: ${(e as Error).message}`);
+  }
+  const m = data as { versions?: unknown; runs?: unknown; findings?: unknown };
+  if (!m || !Array.isArray(m.versions) || !Array.isArray(m.runs) || !Array.isArray(m.findings))
+    throw new UsageError(
+      `${file} is not a matrix result (expected the output of 'faultline matrix --format json')`,
+    );
+  return m as { versions: string[]; runs: unknown[]; findings: unknown[] };
+}
+
+/** The trace of one occurrence of a matrix finding, replayed on its own target. */
+export function occurrenceTrace(p: Provider, occ: MatrixOccurrence): TraceFile {
+  const scenario = resolveScenario(p, occ.scenario);
+  const t: Target = {
+    scenario,
+    scenarioRef: occ.scenario,
+    kernel: resolveKernel(p, occ.kernel),
+    fs: checkFs(p, occ.fs),
+  };
+  return traceForToken(p, t, occ.token);
+}
