@@ -476,6 +476,50 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       },
     );
 
+  // graph -------------------------------------------------------------------------------------
+  budgetOptions(
+    program
+      .command('graph')
+      .description(
+        "lockdep's lock dependency graph over every execution of the scenarios on one kernel and filesystem",
+      )
+      .option('--kernel <version>', 'kernel version (default: the newest)')
+      .option('--fs <fs>', 'filesystem (default: the first)')
+      .option(
+        '--scenarios <list>',
+        "'suite' (the built-in scenarios) or scenario names and files, comma-separated",
+        list,
+      ),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices(['dot', 'svg']).default('dot'))
+    .addHelpText(
+      'after',
+      '\nEdges read "held -> taken", labelled with lockdep\'s kinds (E/S holder, N/R acquirer) and the\nfunction that first took the lock; edges on a cycle are red.',
+    )
+    .action(
+      async (
+        o: BudgetOpts & { kernel?: string; fs?: string; scenarios?: string[]; format: 'dot' | 'svg' },
+      ) => {
+        const p = await provider();
+        const kernel = resolveKernel(p, o.kernel);
+        const fs = checkFs(p, o.fs ?? p.filesystems[0]);
+        const refs =
+          o.scenarios === undefined || (o.scenarios.length === 1 && o.scenarios[0] === 'suite')
+            ? p.scenarios.map((s) => s.name)
+            : o.scenarios;
+        const targets: Target[] = refs
+          .map((ref) => ({ scenario: resolveScenario(p, ref), scenarioRef: ref }))
+          .filter(({ scenario }) => scenario.fs === undefined || scenario.fs === fs)
+          .map(({ scenario, scenarioRef }) => ({ scenario, scenarioRef, kernel, fs }));
+        const budget = budgetOf(o);
+        const { runGraph, dotToSvg } = await import('./graph.js');
+        const g = await withRun(budget, (hooks) => runGraph(p, targets, budget, hooks));
+        out(o.format === 'svg' ? await dotToSvg(g.dot) : g.dot);
+        if (g.incomplete.length)
+          note(`faultline graph: stopped by the budget (graph may be partial): ${g.incomplete.join(', ')}`);
+      },
+    );
+
   // view --------------------------------------------------------------------------------------
   program
     .command('view')
