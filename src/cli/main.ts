@@ -13,7 +13,7 @@ import { EXIT } from './errors.js';
 import { type Interrupt, onInterrupt } from './interrupt.js';
 import { type CliContext, runCli } from './program.js';
 
-const EXPLORING = new Set(['check', 'matrix', 'bisect']);
+const EXPLORING = new Set(['check', 'matrix', 'bisect', 'explore', 'graph']);
 /** Exit status of an internal error (a bug in faultline, not in the model): sysexits' EX_SOFTWARE. */
 const EXIT_INTERNAL = 70;
 

@@ -21,6 +21,7 @@ import { progressLine } from './progress.js';
 import { checkFs, DEFAULT_PROVIDER, loadProvider, type Provider } from './provider.js';
 import { replayTarget } from './replay.js';
 import { ScenarioFileError } from './scenario-file.js';
+import type { Scenario } from './scenario-schema.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
 import { type Budget, resolveFs, resolveKernel, resolveScenario, runTarget, type Target } from './target.js';
 import { kernelOfTrace, readTraceFile, writeTraceFiles } from './trace-out.js';
@@ -473,6 +474,99 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         });
         out(renderReplay({ provider: p, target, token, result }, o.format, style));
         setCode(result.findings.length ? EXIT.found : EXIT.ok);
+      },
+    );
+
+  // explore -----------------------------------------------------------------------------------
+  budgetOptions(
+    program
+      .command('explore')
+      .description(
+        'the generated scenario space: every multiset of N actions over a small file, for every initial state',
+      )
+      .requiredOption(
+        '--threads <n>',
+        'threads (each its own process), one action each',
+        integer('--threads', 1),
+      )
+      .option('--actions <list>', 'action names (default: all; see --help of the provider)', list)
+      .option('--kind <kind>', 'page: one page of a 1-page file; pmd: one PMD of a 4-page file', 'page')
+      .option(
+        '--states <list>',
+        'initial block states: hole, hole+cached, unwritten, written (default: all)',
+        list,
+      )
+      .option('--kernel <version>', 'kernel version (default: the newest)')
+      .option('--fs <fs>', 'filesystem (default: the first)'),
+  )
+    .addOption(formatOption(['text', 'json', 'markdown']))
+    .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
+    .option(
+      '--workers <n>',
+      'worker threads (default: the number of cores); same result for every n',
+      integer('--workers', 1),
+    )
+    .addHelpText(
+      'after',
+      '\nFindings are deduplicated by signature across the space. Exit status: 0 nothing found, 1 found,\n2 bad usage, 130 interrupted (partial results printed, checkpoint kept).',
+    )
+    .action(
+      async (
+        o: BudgetOpts & {
+          threads: number;
+          actions?: string[];
+          kind: string;
+          states?: string[];
+          kernel?: string;
+          fs?: string;
+          format: Format;
+          checkpoint?: string;
+          workers?: number;
+        },
+      ) => {
+        const p = await provider();
+        if (!p.scenarioSpace) throw new UsageError(`the ${p.name} provider has no generated scenario space`);
+        if (o.kind !== 'page' && o.kind !== 'pmd')
+          throw new UsageError(`--kind must be page or pmd, got '${o.kind}'`);
+        let scenarios: Scenario[];
+        try {
+          scenarios = p.scenarioSpace({
+            threads: o.threads,
+            kind: o.kind,
+            actions: o.actions,
+            states: o.states,
+          });
+        } catch (e) {
+          throw new UsageError((e as Error).message);
+        }
+        const plan: MatrixPlan = {
+          kernels: [resolveKernel(p, o.kernel)],
+          filesystems: [checkFs(p, o.fs ?? p.filesystems[0])],
+          scenarios: scenarios.map((scenario) => ({ scenario, ref: scenario.name })),
+        };
+        const budget = budgetOf(o);
+        const workers = o.workers ?? availableParallelism();
+        const m = await withRun(budget, (hooks) => {
+          const matrixHooks = {
+            ...hooks,
+            checkpoint: o.checkpoint,
+            onRun: (i: number, n: number, c: MatrixCell) => hooks.unit(i, n, c.target.scenario.name),
+          };
+          return workers > 1
+            ? runMatrixPool(p, plan, budget, workers, matrixHooks)
+            : runMatrix(p, plan, budget, matrixHooks);
+        });
+        if (o.format === 'json') out(`${JSON.stringify(matrixJson(m), null, 2)}\n`);
+        else
+          out(
+            (o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style)).replace(
+              /^faultline matrix:/,
+              'faultline explore:',
+            ),
+          );
+        if (m.interrupted && o.checkpoint)
+          note(`faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}; run again to resume`);
+        setCode(m.interrupted ? EXIT.interrupted : m.findings.length ? EXIT.found : EXIT.ok);
       },
     );
 

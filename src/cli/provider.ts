@@ -41,6 +41,13 @@ export interface Provider {
   filesystems: string[];
   scenarios: Scenario[];
   buildModel(scenario: Scenario, target: { kernel: KernelRef; fs: string }): Model;
+  /** The generated scenario space of `explore`, when the provider has one. */
+  scenarioSpace?(o: {
+    threads: number;
+    kind?: 'page' | 'pmd';
+    actions?: string[];
+    states?: string[];
+  }): Scenario[];
 }
 
 /** The exports a provider module has: src/workload/index.ts has exactly these. */
@@ -53,6 +60,8 @@ export interface ProviderModule {
   filesystems?: readonly string[];
   /** Display name. */
   name?: string;
+  /** The generated scenario space of `explore` (the DAX model's: every multiset of N actions). */
+  scenarioSpace?(o: any): Scenario[];
 }
 
 const listOf = <T>(x: readonly T[] | Readonly<Record<string, T>>): T[] =>
@@ -70,6 +79,7 @@ export function fromModule(mod: ProviderModule, name: string, spec: string | und
     filesystems: [...(mod.filesystems ?? ['ext4', 'xfs'])],
     scenarios: listOf(mod.builtinScenarios),
     buildModel: (scenario, target) => mod.buildModel(scenario, target),
+    ...(mod.scenarioSpace ? { scenarioSpace: mod.scenarioSpace } : {}),
   };
 }
 

@@ -40,12 +40,33 @@ const looksLikeFile = (ref: string) => /\.(ya?ml|json)$/i.test(ref) || ref.inclu
 export function resolveScenario(p: Provider, ref: string): Scenario {
   const builtin = p.scenarios.find((s) => s.name === ref);
   if (builtin && !existsSync(ref)) return builtin;
+  const generated = generatedScenario(p, ref);
+  if (generated) return generated;
   if (existsSync(ref) || looksLikeFile(ref)) return loadScenarioFile(ref);
   const names = p.scenarios.map((s) => s.name);
   throw new UsageError(
     `no scenario '${ref}': not a file, and the ${p.name} provider has no built-in scenario of that name` +
       (names.length ? ` (built-in: ${names.join(', ')})` : ''),
   );
+}
+
+/** A scenario of `explore`'s generated space by its name (`page:load|write:hole`), made again. */
+function generatedScenario(p: Provider, ref: string): Scenario | undefined {
+  const m = /^(page|pmd):([^:]+):([a-z+]+)$/.exec(ref);
+  if (!m || !p.scenarioSpace) return undefined;
+  const actions = m[2].split('|');
+  try {
+    return p
+      .scenarioSpace({
+        threads: actions.length,
+        kind: m[1] as 'page' | 'pmd',
+        actions: [...new Set(actions)],
+        states: [m[3]],
+      })
+      .find((s) => s.name === ref);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

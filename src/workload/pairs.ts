@@ -92,3 +92,65 @@ export function pairScenarios(kind: 'page' | 'pmd', state: BlockState): Scenario
     }
   return out;
 }
+
+export interface SpaceOptions {
+  /** Threads (one process each). */
+  threads: number;
+  /** Page-sized actions on page 0 of a 1-page file, or PMD-sized ones on a 4-page file. */
+  kind?: 'page' | 'pmd';
+  /** Action names from `pageActions` / `pmdActions` (default: all of them). */
+  actions?: readonly string[];
+  /** Initial block states (default: all four). */
+  states?: readonly BlockState[];
+}
+
+/**
+ * The generated scenario space of `faultline explore`: every multiset of `threads` actions
+ * (repetition allowed, order irrelevant), for each initial state. Each thread is its own
+ * process; every store and write(2) writes a value of its own, so a lost or stale value says
+ * whose it was.
+ */
+export function scenarioSpace(o: SpaceOptions): Scenario[] {
+  const kind = o.kind ?? 'page';
+  const vocab = kind === 'page' ? pageActions : pmdActions;
+  const acts = o.actions ? o.actions.map((n) => actionNamed(vocab, n, kind)) : vocab;
+  if (!Number.isInteger(o.threads) || o.threads < 1)
+    throw new Error(`threads must be >= 1 (got ${o.threads})`);
+  for (const st of o.states ?? [])
+    if (!blockStates.includes(st))
+      throw new Error(`unknown initial state '${st}' (known: ${blockStates.join(', ')})`);
+  const out: Scenario[] = [];
+  const pick = (from: number, chosen: PairAction[]): void => {
+    if (chosen.length === o.threads) {
+      for (const state of o.states ?? blockStates) out.push(spaceScenario(kind, chosen, state));
+      return;
+    }
+    for (let i = from; i < acts.length; i++) pick(i, [...chosen, acts[i]]);
+  };
+  pick(0, []);
+  return out;
+}
+
+function actionNamed(vocab: readonly PairAction[], name: string, kind: string): PairAction {
+  const a = vocab.find((x) => x.name === name);
+  if (!a) throw new Error(`unknown ${kind} action '${name}' (known: ${vocab.map((x) => x.name).join(', ')})`);
+  return a;
+}
+
+function spaceScenario(kind: 'page' | 'pmd', chosen: readonly PairAction[], state: BlockState): Scenario {
+  const procs = chosen.map((_, i) => `p${i + 1}`);
+  let value = 0;
+  const threads = chosen.map((a, i) => ({
+    name: `${String.fromCharCode(65 + i)}:${a.name}`,
+    process: procs[i],
+    actions: a
+      .actions(procs[i])
+      .map((x) => (x.do === 'store' || x.do === 'write' ? { ...x, value: 10 * (i + 1) + ++value } : x)),
+  }));
+  return {
+    name: `${kind}:${chosen.map((a) => a.name).join('|')}:${state}`,
+    file: fileFor(state, kind === 'page' ? 1 : 4),
+    mappings: chosen.flatMap((a, i) => a.maps?.(procs[i]) ?? []),
+    threads,
+  };
+}

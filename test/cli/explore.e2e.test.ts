@@ -1,0 +1,65 @@
+// `faultline explore` end to end: the generated scenario space on one kernel and filesystem,
+// findings deduplicated by signature, exit codes, and replay of a generated scenario's token.
+
+import { describe, expect, it } from 'vitest';
+import { faultline } from './run-cli.js';
+
+const base = ['explore', '--threads', '2', '--actions', 'load,write', '--states', 'hole', '--fs', 'xfs'];
+
+describe('faultline explore', () => {
+  it('explores every multiset of the actions and replays what it found', () => {
+    const r = faultline([...base, '--kernel', 'v4.3-rc1', '--format', 'json', '--workers', '1']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    // {load, load}, {load, write}, {write, write} on a hole
+    expect(j.runs.map((x: { scenario: string }) => x.scenario).sort()).toEqual([
+      'page:load|load:hole',
+      'page:load|write:hole',
+      'page:write|write:hole',
+    ]);
+    expect(j.runs.every((x: { complete: boolean }) => x.complete)).toBe(true);
+    const unlock = j.findings.find((f: { kind: string }) => f.kind === 'bad-unlock');
+    expect(unlock.locks).toEqual(['&mapping->i_mmap_rwsem']);
+    const occ = unlock.occurrences[0];
+    expect(occ.scenario).toBe('page:load|load:hole');
+    const replay = faultline([
+      'replay',
+      occ.token,
+      '--scenario',
+      occ.scenario,
+      '--kernel',
+      'v4.3-rc1',
+      '--fs',
+      'xfs',
+    ]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('WARNING: bad unlock balance detected!');
+  }, 120_000);
+
+  it('exits 0 when the space is clean', () => {
+    const r = faultline([
+      'explore',
+      '--threads',
+      '2',
+      '--actions',
+      'load',
+      '--states',
+      'written',
+      '--fs',
+      'xfs',
+      '--kernel',
+      'v4.4',
+    ]);
+    expect(r.stdout).toMatch(/^faultline explore: /);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it('names an unknown state or action as bad usage', () => {
+    const r = faultline([...base.slice(0, 5), '--states', 'cold']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown initial state 'cold'");
+    const a = faultline(['explore', '--threads', '1', '--actions', 'fly']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain("unknown page action 'fly'");
+  }, 60_000);
+});
