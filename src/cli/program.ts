@@ -200,6 +200,42 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     }
   };
 
+  /**
+   * Run a matrix plan (matrix, explore) on one thread or a pool, then print it in the chosen
+   * format and say where a checkpoint was left.
+   */
+  const runPlan = async (
+    p: Provider,
+    plan: MatrixPlan,
+    budget: Budget,
+    o: { workers?: number; checkpoint?: string; format: Format },
+    command: 'matrix' | 'explore',
+    label: (c: MatrixCell) => string,
+  ) => {
+    const workers = o.workers ?? availableParallelism();
+    const m = await withRun(budget, (hooks) => {
+      const matrixHooks = {
+        ...hooks,
+        checkpoint: o.checkpoint,
+        onRun: (i: number, n: number, c: MatrixCell) => hooks.unit(i, n, label(c)),
+      };
+      return workers > 1
+        ? runMatrixPool(p, plan, budget, workers, matrixHooks)
+        : runMatrix(p, plan, budget, matrixHooks);
+    });
+    if (o.format === 'json') out(`${JSON.stringify(matrixJson(m), null, 2)}\n`);
+    else
+      out(
+        (o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style)).replace(
+          /^faultline matrix:/,
+          `faultline ${command}:`,
+        ),
+      );
+    if (m.interrupted && o.checkpoint)
+      note(`faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}; run again to resume`);
+    return m;
+  };
+
   // list --------------------------------------------------------------------------------------
   program
     .command('list')
@@ -326,22 +362,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         if (!plan.scenarios.length)
           throw new UsageError(`no scenarios to run (the ${p.name} provider has no built-in suite)`);
         const budget = budgetOf(o);
-        const workers = o.workers ?? availableParallelism();
-        const m = await withRun(budget, (hooks) => {
-          const matrixHooks = {
-            ...hooks,
-            checkpoint: o.checkpoint,
-            onRun: (i: number, n: number, c: MatrixCell) =>
-              hooks.unit(i, n, `${c.target.kernel.name} ${c.target.fs} ${c.target.scenario.name}`),
-          };
-          return workers > 1
-            ? runMatrixPool(p, plan, budget, workers, matrixHooks)
-            : runMatrix(p, plan, budget, matrixHooks);
-        });
-        if (o.format === 'json') out(`${JSON.stringify(matrixJson(m), null, 2)}\n`);
-        else out(o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style));
-        if (m.interrupted && o.checkpoint)
-          note(`faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}; run again to resume`);
+        const m = await runPlan(
+          p,
+          plan,
+          budget,
+          o,
+          'matrix',
+          (c) => `${c.target.kernel.name} ${c.target.fs} ${c.target.scenario.name}`,
+        );
         setCode(
           m.interrupted ? EXIT.interrupted : o.failOnFindings && m.findings.length ? EXIT.found : EXIT.ok,
         );
@@ -545,27 +573,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           scenarios: scenarios.map((scenario) => ({ scenario, ref: scenario.name })),
         };
         const budget = budgetOf(o);
-        const workers = o.workers ?? availableParallelism();
-        const m = await withRun(budget, (hooks) => {
-          const matrixHooks = {
-            ...hooks,
-            checkpoint: o.checkpoint,
-            onRun: (i: number, n: number, c: MatrixCell) => hooks.unit(i, n, c.target.scenario.name),
-          };
-          return workers > 1
-            ? runMatrixPool(p, plan, budget, workers, matrixHooks)
-            : runMatrix(p, plan, budget, matrixHooks);
-        });
-        if (o.format === 'json') out(`${JSON.stringify(matrixJson(m), null, 2)}\n`);
-        else
-          out(
-            (o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style)).replace(
-              /^faultline matrix:/,
-              'faultline explore:',
-            ),
-          );
-        if (m.interrupted && o.checkpoint)
-          note(`faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}; run again to resume`);
+        const m = await runPlan(p, plan, budget, o, 'explore', (c) => c.target.scenario.name);
         setCode(m.interrupted ? EXIT.interrupted : m.findings.length ? EXIT.found : EXIT.ok);
       },
     );
