@@ -3,6 +3,7 @@
 // Patches in src/history/patches/ replace these entries for later versions.
 
 import type { FsOps } from '../../types.js';
+import { oneFsOpsPerOptions } from '../registry.js';
 import { ext4_convert_unwritten_extents, ext4_ext_remove_space } from './extents.js';
 import {
   ext4_dax_pmd_fault_absent,
@@ -28,21 +29,9 @@ export { ext4InodeState } from './ext4.js';
 
 /** ext4_dax_vm_ops (+ setattr, write_iter, fallocate) as a version has them: ->pmd_fault from
  *  "ext4: huge page fault support" on. Every entry dispatches through the version's table. */
-export function ext4FsOps(opts: { pmd_fault: boolean }): FsOps {
-  // One object per option set: versions with the same vm_ops share the same functions, which
-  // lets a matrix recognise their runs as the same (src/workload/kernel-usage.ts).
-  const key = JSON.stringify(opts);
-  let ops = FS_OPS_CACHE.get(key);
-  if (!ops) {
-    ops = make(opts);
-    FS_OPS_CACHE.set(key, ops);
-  }
-  return ops;
-}
+export const ext4FsOps = oneFsOpsPerOptions(make);
 
-const FS_OPS_CACHE = new Map<string, FsOps>();
-
-function make(opts: Parameters<typeof ext4FsOps>[0]): FsOps {
+function make(opts: { pmd_fault: boolean }): FsOps {
   return {
     vm_ops: {
       fault: (sys, vma, vmf) => sys.k.ext4_dax_fault(sys, vma, vmf),

@@ -4,25 +4,14 @@
 import type { World } from '../../../engine/index.js';
 import { init_rwsem } from '../../../kernel/index.js';
 import type { FsOps, Geometry } from '../../types.js';
+import { oneFsOpsPerOptions } from '../registry.js';
 import { XFS_ILOCK_CLASS, XFS_IOLOCK_CLASS, XFS_MMAPLOCK_CLASS } from './xfs_inode.js';
 
 /** xfs_file_vm_ops (+ setattr and write_iter) as a version has them: ->pmd_fault from v4.3,
  *  ->pfn_mkwrite from v4.4. Every entry dispatches through the version's function table. */
-export function xfsFsOps(opts: { pmd_fault: boolean; pfn_mkwrite: boolean }): FsOps {
-  // One object per option set: versions with the same vm_ops share the same functions, which
-  // lets a matrix recognise their runs as the same (src/workload/kernel-usage.ts).
-  const key = JSON.stringify(opts);
-  let ops = FS_OPS_CACHE.get(key);
-  if (!ops) {
-    ops = make(opts);
-    FS_OPS_CACHE.set(key, ops);
-  }
-  return ops;
-}
+export const xfsFsOps = oneFsOpsPerOptions(make);
 
-const FS_OPS_CACHE = new Map<string, FsOps>();
-
-function make(opts: Parameters<typeof xfsFsOps>[0]): FsOps {
+function make(opts: { pmd_fault: boolean; pfn_mkwrite: boolean }): FsOps {
   return {
     vm_ops: {
       fault: (sys, vma, vmf) => sys.k.xfs_filemap_fault(sys, vma, vmf),
