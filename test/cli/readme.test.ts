@@ -45,6 +45,7 @@ describe('README', () => {
     for (const cmd of [
       'faultline --provider test/cli/fixtures/toy-kernel.ts matrix --scenarios fault-vs-truncate,racy-writes',
       'faultline --provider examples check abba',
+      'faultline matrix --kernels revert-v4-1of2,v4.3 --fs xfs --scenarios driver-unbind-vs-fault,invalidate-vs-write-fault,munmap-vs-truncate,mmap-vs-fault',
       'faultline replay fl1:0,1x2,0 --scenario abba --provider examples --explain',
     ]) {
       const { args, lines } = transcript(cmd);
@@ -56,7 +57,7 @@ describe('README', () => {
       expect(printed.slice(0, shown.length).map(norm)).toEqual(shown.map(norm));
       if (shown.length === lines.length) expect(printed).toHaveLength(lines.length);
     }
-  });
+  }, 60_000);
 
   it("the scenario file's errors are the ones shown", async () => {
     const dir = tempDir();
