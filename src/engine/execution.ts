@@ -145,7 +145,6 @@ export class Execution<S = unknown> implements ExecutionContext {
   readonly records: StepRecord[] = [];
   readonly raised: RaisedFinding[] = [];
   preemptions = 0;
-  runnableCount = 0;
 
   private readonly values: unknown[] = [];
   private readonly locks: (LockState | undefined)[] = [];
@@ -471,7 +470,6 @@ export class Execution<S = unknown> implements ExecutionContext {
       if (t.status === 'runnable') runnable++;
       else if (t.status === 'blocked') blocked++;
     }
-    this.runnableCount = runnable;
     if (runnable > 0) return;
     if (this.firstDeath) {
       // Threads blocked behind a dead thread's locks are a consequence of its failure.

@@ -49,12 +49,11 @@ export class ObjectRegistry {
     return this.byId[id];
   }
 
-  intern<H extends AnyHandle>(key: string, make: (id: number) => H): H {
+  intern<H extends AnyHandle>(key: string, kind: H['kind'], make: (id: number) => H): H {
     const found = this.byKey.get(key);
     if (found) {
-      const fresh = make(found.id);
-      if (fresh.kind !== found.kind)
-        throw new Error(`object key '${key}' is used for a ${found.kind} and a ${fresh.kind}`);
+      if (found.kind !== kind)
+        throw new Error(`object key '${key}' is used for a ${found.kind} and a ${kind}`);
       return found as H;
     }
     const h = make(this.byId.length);
@@ -64,19 +63,19 @@ export class ObjectRegistry {
   }
 
   lock(key: string, cls = key, ownerless = false): Lock {
-    return this.intern(key, (id) => ({ id, key, kind: 'lock', cls, ownerless }));
+    return this.intern(key, 'lock', (id) => ({ id, key, kind: 'lock', cls, ownerless }));
   }
 
   cell<T>(key: string): Cell<T> {
-    return this.intern(key, (id) => ({ id, key, kind: 'cell' })) as Cell<T>;
+    return this.intern(key, 'cell', (id) => ({ id, key, kind: 'cell' })) as Cell<T>;
   }
 
   queue(key: string): WaitQueue {
-    return this.intern(key, (id) => ({ id, key, kind: 'queue' }));
+    return this.intern(key, 'queue', (id) => ({ id, key, kind: 'queue' }));
   }
 
   thread(key: string): ThreadObject {
-    return this.intern(key, (id) => ({ id, key, kind: 'thread' }));
+    return this.intern(key, 'thread', (id) => ({ id, key, kind: 'thread' }));
   }
 }
 

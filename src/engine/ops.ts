@@ -69,23 +69,6 @@ export interface ThreadHandle {
   readonly local: Record<string, unknown>;
 }
 
-export const isInline = (op: Op): boolean => {
-  switch (op.k) {
-    case 'call':
-    case 'choose':
-    case 'enter':
-    case 'leave':
-    case 'at':
-    case 'report':
-    case 'self':
-    case 'note':
-    case 'object':
-      return true;
-    default:
-      return false;
-  }
-};
-
 // ---- typed generator helpers: the model API -------------------------------------------------
 
 /** Take `lock` in `mode`; sleeps (FIFO) until granted. */

@@ -121,10 +121,8 @@ export class Run<S = any> {
         preemptions: ex.preemptions,
         threads: ex.threads.map((t) => t.name),
       };
-      if (old) {
-        f.confirmed = old.confirmed;
-        this.found.set(signature, f);
-      } else this.found.set(signature, f);
+      if (old) f.confirmed = old.confirmed;
+      this.found.set(signature, f);
     }
   }
 

@@ -5,7 +5,8 @@
 import type { ObjectSnapshot, Outcome } from './execution.js';
 import type { Finding, TraceStep } from './findings.js';
 import type { Model } from './model.js';
-import { replayExecution } from './run.js';
+import { ReplayMismatch, replayExecution } from './run.js';
+import { decodeToken } from './token.js';
 import { describeOp } from './trace.js';
 
 export const TRACE_FORMAT = 'faultline-trace/1';
@@ -48,13 +49,15 @@ export function recordTrace<S>(
   token: string,
   opts: { maxStepsPerThread?: number } = {},
 ): TraceFile {
-  // First pass: the schedule; replay step by step again to capture state after each step.
-  const probe = replayExecution(model, token, opts);
+  // Step through the token's schedule by hand to capture the state after each step.
+  const { schedule } = decodeToken(token);
   const ex = replayExecution(model, tokenPrefix(token, 0), opts, undefined, [], true);
   const initial = ex.objectIds().map((id) => ex.objectState(id)!);
   const steps: TraceFileStep[] = [];
-  for (let i = 0; i < probe.schedule.length; i++) {
-    const t = probe.schedule[i];
+  for (let i = 0; i < schedule.length; i++) {
+    const t = schedule[i];
+    if (!ex.isRunnable(t))
+      throw new ReplayMismatch(`token picks thread ${t} at step ${i} but it is not runnable`);
     const acc = ex.stepThread(t);
     const r = ex.records[i];
     const seen = new Set<number>();
