@@ -15,6 +15,22 @@ export interface MatrixPlan {
   kernels: VersionInfo[];
   filesystems: string[];
   scenarios: { scenario: Scenario; ref: string }[];
+  /** Run only this shard's cells (`--shard I/N`); the plan's identity does not include it. */
+  shard?: Shard;
+}
+
+/** Shard `index` (1-based) of `count`, as `--shard I/N` names it. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** What the results of a plan are labelled with: the names of its versions, filesystems, scenarios. */
+export interface PlanNames {
+  kernels: readonly { name: string }[];
+  filesystems: string[];
+  scenarios: readonly { scenario: { name: string } }[];
+  shard?: Shard;
 }
 
 /** One run of the matrix, as `--format json` prints it. */
@@ -24,6 +40,7 @@ export interface MatrixRun {
   scenario: string;
   complete: boolean;
   executions: number;
+  /** Wall time of the run; left out of the JSON with `--no-timings`, the only field that varies. */
   elapsedMs: number;
   /** Signatures of the findings of this run. */
   findings: string[];
@@ -77,8 +94,11 @@ export interface RunRecord extends MatrixRun {
 export interface MatrixResult extends MatrixJson {
   /** The finished runs with their finding details. */
   records: RunRecord[];
-  /** Runs planned; fewer were finished when interrupted. */
+  /** Runs planned (of the shard, when sharded); fewer were finished when interrupted. */
   planned: number;
+  /** Runs planned per version, for the incomplete mark of each column. */
+  plannedByVersion: Record<string, number>;
+  shard?: Shard;
   interrupted: boolean;
   /** Runs taken from the checkpoint instead of run again. */
   resumed: number;
@@ -93,8 +113,19 @@ export interface MatrixCell {
   key: string;
 }
 
-/** The runs of a plan, in order: version, then filesystem, then scenario. */
+/**
+ * The runs of a plan, in order: version, then filesystem, then scenario; with a shard, only that
+ * shard's runs. Shards take the cells round-robin (cell i goes to shard i mod N + 1) rather than
+ * in contiguous blocks: cost grows along the plan's order (newer versions and some scenarios
+ * explore far more executions), so a contiguous split would leave one shard with most of the work.
+ */
 export function matrixCells(plan: MatrixPlan): MatrixCell[] {
+  const all = planCells(plan);
+  const shard = plan.shard;
+  return shard ? all.filter((_, i) => i % shard.count === shard.index - 1) : all;
+}
+
+function planCells(plan: MatrixPlan): MatrixCell[] {
   const cells: MatrixCell[] = [];
   for (const kernel of plan.kernels)
     for (const fs of plan.filesystems)
@@ -136,7 +167,21 @@ interface Checkpoint {
   runs: RunRecord[];
 }
 
-function planIdentity(p: Provider, plan: MatrixPlan, budget: Budget): unknown {
+/** Everything that decides a plan's results: provider, versions and their patches, filesystems, scenarios, budget. */
+export interface PlanIdentity {
+  provider: string;
+  kernels: { name: string; patches: string[] }[];
+  filesystems: string[];
+  scenarios: Scenario[];
+  budget: Budget;
+}
+
+/** The keys of every run of the whole plan (every shard), in plan order. */
+export function planCellKeys(plan: MatrixPlan): string[] {
+  return planCells(plan).map((c) => c.key);
+}
+
+export function planIdentity(p: Provider, plan: MatrixPlan, budget: Budget): PlanIdentity {
   return {
     provider: p.spec ?? p.name,
     kernels: plan.kernels.map((k) => ({ name: k.name, patches: patchIds(k) })),
@@ -206,27 +251,36 @@ export function runCell(
 /** The runs a plan still needs, after what a checkpoint already holds. */
 export function pendingCells(p: Provider, plan: MatrixPlan, budget: Budget, checkpoint: string | undefined) {
   const cells = matrixCells(plan);
-  const identity = planIdentity(p, plan, budget);
+  // A shard's checkpoint holds only its own runs: it is not resumed by another shard.
+  const identity = plan.shard
+    ? { ...planIdentity(p, plan, budget), shard: plan.shard }
+    : planIdentity(p, plan, budget);
   const saved = checkpoint ? readCheckpoint(checkpoint, identity) : [];
   const savedByKey = new Map(saved.map((r) => [`${r.kernel}|${r.fs}|${r.scenario}`, r]));
   return { cells, identity, savedByKey };
 }
 
-/** The result of a matrix from its finished runs (in cell order). */
+/** The result of a matrix from its finished runs (in cell order); `merge` rebuilds it from shards. */
 export function matrixResult(
-  plan: MatrixPlan,
-  cells: readonly MatrixCell[],
+  plan: PlanNames,
+  cells: readonly { key: string }[],
   records: RunRecord[],
   interrupted: boolean,
   resumed: number,
 ): MatrixResult {
+  const plannedByVersion: Record<string, number> = {};
+  for (const k of plan.kernels) plannedByVersion[k.name] = 0;
+  // Keys are version|fs|scenario; version names have no '|'.
+  for (const c of cells) plannedByVersion[c.key.slice(0, c.key.indexOf('|'))]++;
   return {
     ...aggregate(plan, records),
     records,
     planned: cells.length,
+    plannedByVersion,
     interrupted,
     resumed,
     scenarios: plan.scenarios.map((s) => s.scenario.name),
+    ...(plan.shard ? { shard: plan.shard } : {}),
   };
 }
 
@@ -266,7 +320,7 @@ export function runMatrix(
 
 /** Deduplicate findings by signature across runs, in order of first appearance. */
 export function aggregate(
-  plan: MatrixPlan,
+  plan: PlanNames,
   records: readonly RunRecord[],
 ): MatrixJson & { filesystems: string[]; witnesses: Map<string, FindingBrief> } {
   const findings = new Map<string, MatrixFinding>();
@@ -309,12 +363,25 @@ export function aggregate(
   };
 }
 
-/** The `--format json` object: exactly the documented shape. */
-export function matrixJson(m: MatrixResult): MatrixJson & { interrupted?: true } {
+/**
+ * The `--format json` object: exactly the documented shape. Without timings (`--no-timings`) it
+ * depends only on the plan: the same bytes for every run, worker count and sharding.
+ */
+export function matrixJson(
+  m: MatrixResult,
+  o: { timings?: boolean } = {},
+): {
+  versions: string[];
+  runs: Partial<MatrixRun>[];
+  findings: MatrixFinding[];
+  shard?: Shard;
+  interrupted?: true;
+} {
   return {
     versions: m.versions,
-    runs: m.runs,
+    runs: o.timings === false ? m.runs.map(({ elapsedMs: _, ...r }) => r) : m.runs,
     findings: m.findings,
+    ...(m.shard ? { shard: m.shard } : {}),
     ...(m.interrupted ? { interrupted: true as const } : {}),
   };
 }

@@ -15,13 +15,23 @@ import { LISTS, type ListWhat, renderList } from './format/list-report.js';
 import { matrixMarkdown, matrixText } from './format/matrix-report.js';
 import { renderReplay } from './format/replay-report.js';
 import type { Interrupt } from './interrupt.js';
-import { type MatrixCell, type MatrixPlan, matrixJson, runMatrix } from './matrix.js';
+import {
+  type MatrixCell,
+  type MatrixPlan,
+  type MatrixResult,
+  matrixJson,
+  planCellKeys,
+  planIdentity,
+  runMatrix,
+  type Shard,
+} from './matrix.js';
 import { runMatrixPool } from './matrix-pool.js';
 import { progressLine } from './progress.js';
 import { checkFs, DEFAULT_PROVIDER, loadProvider, type Provider } from './provider.js';
 import { replayTarget } from './replay.js';
 import { ScenarioFileError } from './scenario-file.js';
 import type { Scenario } from './scenario-schema.js';
+import { checkOutPath, mergeShards, parseShard, type ShardCommand, writeShardFile } from './shard.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
 import { type Budget, resolveFs, resolveKernel, resolveScenario, runTarget, type Target } from './target.js';
 import { kernelOfTrace, readTraceFile, writeTraceFiles } from './trace-out.js';
@@ -55,6 +65,35 @@ export function parseDuration(v: string): number {
   const n = Number(m[1]);
   const unit = m[2] ?? 's';
   return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit]!);
+}
+
+/** `--shard I/N`, `--out FILE` and `--no-timings`: for running a plan on many machines (matrix, explore). */
+function shardOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--shard <I/N>',
+      'run only shard I of N (1-based; runs taken round-robin); merge the --out files with faultline merge',
+      (v: string) => {
+        try {
+          return parseShard(v);
+        } catch (e) {
+          throw new InvalidArgumentError((e as Error).message);
+        }
+      },
+    )
+    .option('--out <file>', "write the runs for 'faultline merge' (format faultline-shard/1) to this file")
+    .option('--no-timings', 'leave run times (elapsedMs) out of the JSON: equal results print equal bytes');
+}
+
+interface PlanOutputOpts {
+  format: Format;
+  timings?: boolean;
+}
+
+/** The exit status of a plan's result: matrix's (findings are its output) or explore's. */
+function planExitCode(command: ShardCommand, m: MatrixResult, failOnFindings = false): number {
+  if (m.interrupted) return EXIT.interrupted;
+  return (command === 'explore' || failOnFindings) && m.findings.length ? EXIT.found : EXIT.ok;
 }
 
 function formatOption(allowed: readonly Format[]) {
@@ -200,18 +239,32 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     }
   };
 
+  /** A plan's result (matrix, explore, or merged shards) in the chosen format. */
+  const printPlan = (m: MatrixResult, o: PlanOutputOpts, command: ShardCommand) => {
+    if (o.format === 'json') out(`${JSON.stringify(matrixJson(m, { timings: o.timings }), null, 2)}\n`);
+    else
+      out(
+        (o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style)).replace(
+          /^(## )?faultline matrix:/,
+          `$1faultline ${command}:`,
+        ),
+      );
+  };
+
   /**
-   * Run a matrix plan (matrix, explore) on one thread or a pool, then print it in the chosen
-   * format and say where a checkpoint was left.
+   * Run a matrix plan (matrix, explore) on one thread or a pool, or one shard of it, then print
+   * it in the chosen format, write the shard file, and say where a checkpoint was left.
    */
   const runPlan = async (
     p: Provider,
-    plan: MatrixPlan,
+    whole: MatrixPlan,
     budget: Budget,
-    o: { workers?: number; checkpoint?: string; format: Format },
-    command: 'matrix' | 'explore',
+    o: PlanOutputOpts & { workers?: number; checkpoint?: string; shard?: Shard; out?: string },
+    command: ShardCommand,
     label: (c: MatrixCell) => string,
   ) => {
+    if (o.out) checkOutPath(o.out);
+    const plan: MatrixPlan = o.shard ? { ...whole, shard: o.shard } : whole;
     const workers = o.workers ?? availableParallelism();
     const m = await withRun(budget, (hooks) => {
       const matrixHooks = {
@@ -223,14 +276,19 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         ? runMatrixPool(p, plan, budget, workers, matrixHooks)
         : runMatrix(p, plan, budget, matrixHooks);
     });
-    if (o.format === 'json') out(`${JSON.stringify(matrixJson(m), null, 2)}\n`);
-    else
-      out(
-        (o.format === 'markdown' ? matrixMarkdown(m) : matrixText(m, style)).replace(
-          /^faultline matrix:/,
-          `faultline ${command}:`,
-        ),
-      );
+    printPlan(m, o, command);
+    if (o.out) {
+      const shard = o.shard ?? { index: 1, count: 1 };
+      writeShardFile(o.out, {
+        command,
+        plan: planIdentity(p, whole, budget),
+        shard,
+        cells: planCellKeys(whole),
+        interrupted: m.interrupted,
+        runs: m.records,
+      });
+      note(`faultline: shard ${shard.index}/${shard.count} (${m.records.length} runs) written to ${o.out}`);
+    }
     if (m.interrupted && o.checkpoint)
       note(`faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}; run again to resume`);
     return m;
@@ -274,7 +332,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     )
     .addHelpText(
       'after',
-      '\nExit status: 0 nothing found, 1 findings, 2 bad usage or input, 130 interrupted (partial results printed).',
+      '\nExploration runs on one thread in every mode: the DPOR search is sequential, and random and pct\n' +
+        "executions share state (lockdep's dependency graph; pct's run length) from one to the next. For\n" +
+        'more cores, run many scenarios at once: matrix or explore --workers N.\n' +
+        '\nExit status: 0 nothing found, 1 findings, 2 bad usage or input, 130 interrupted (partial results printed).',
     )
     .action(
       async (
@@ -310,28 +371,30 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     );
 
   // matrix ------------------------------------------------------------------------------------
-  budgetOptions(
-    program
-      .command('matrix')
-      .description(
-        'the main job: every scenario on every kernel version and filesystem; rows are findings, columns versions',
-      )
-      .option('--kernels <list>', "'all' or a comma-separated list of versions", list)
-      .option('--fs <list>', "'all' or a comma-separated list of filesystems", list)
-      .option(
-        '--scenarios <list>',
-        "'suite' (the built-in scenarios) or scenario names and files, comma-separated",
-        list,
-      ),
-  )
-    .addOption(formatOption(['text', 'json', 'markdown']))
-    .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
-    .option(
-      '--workers <n>',
-      'worker threads running the matrix (default: the number of cores); the result is the same for every n',
-      integer('--workers', 1),
+  shardOptions(
+    budgetOptions(
+      program
+        .command('matrix')
+        .description(
+          'the main job: every scenario on every kernel version and filesystem; rows are findings, columns versions',
+        )
+        .option('--kernels <list>', "'all' or a comma-separated list of versions", list)
+        .option('--fs <list>', "'all' or a comma-separated list of filesystems", list)
+        .option(
+          '--scenarios <list>',
+          "'suite' (the built-in scenarios) or scenario names and files, comma-separated",
+          list,
+        ),
     )
-    .option('--fail-on-findings', 'exit 1 when there is any finding')
+      .addOption(formatOption(['text', 'json', 'markdown']))
+      .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
+      .option(
+        '--workers <n>',
+        'worker threads running the matrix (default: the number of cores); the result is the same for every n',
+        integer('--workers', 1),
+      )
+      .option('--fail-on-findings', 'exit 1 when there is any finding'),
+  )
     .addHelpText(
       'after',
       '\nExit status: 0 when the matrix ran to completion (findings are its output; 1 with --fail-on-findings),\n' +
@@ -347,6 +410,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           checkpoint?: string;
           workers?: number;
           failOnFindings?: boolean;
+          shard?: Shard;
+          out?: string;
+          timings?: boolean;
         },
       ) => {
         const p = await provider();
@@ -370,9 +436,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           'matrix',
           (c) => `${c.target.kernel.name} ${c.target.fs} ${c.target.scenario.name}`,
         );
-        setCode(
-          m.interrupted ? EXIT.interrupted : o.failOnFindings && m.findings.length ? EXIT.found : EXIT.ok,
-        );
+        setCode(planExitCode('matrix', m, o.failOnFindings));
       },
     );
 
@@ -506,34 +570,36 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     );
 
   // explore -----------------------------------------------------------------------------------
-  budgetOptions(
-    program
-      .command('explore')
-      .description(
-        'the generated scenario space: every multiset of N actions over a small file, for every initial state',
-      )
-      .requiredOption(
-        '--threads <n>',
-        'threads (each its own process), one action each',
-        integer('--threads', 1),
-      )
-      .option('--actions <list>', 'action names (default: all; see --help of the provider)', list)
-      .option('--kind <kind>', 'page: one page of a 1-page file; pmd: one PMD of a 4-page file', 'page')
-      .option(
-        '--states <list>',
-        'initial block states: hole, hole+cached, unwritten, written (default: all)',
-        list,
-      )
-      .option('--kernel <version>', 'kernel version (default: the newest)')
-      .option('--fs <fs>', 'filesystem (default: the first)'),
-  )
-    .addOption(formatOption(['text', 'json', 'markdown']))
-    .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
-    .option(
-      '--workers <n>',
-      'worker threads (default: the number of cores); same result for every n',
-      integer('--workers', 1),
+  shardOptions(
+    budgetOptions(
+      program
+        .command('explore')
+        .description(
+          'the generated scenario space: every multiset of N actions over a small file, for every initial state',
+        )
+        .requiredOption(
+          '--threads <n>',
+          'threads (each its own process), one action each',
+          integer('--threads', 1),
+        )
+        .option('--actions <list>', 'action names (default: all; see --help of the provider)', list)
+        .option('--kind <kind>', 'page: one page of a 1-page file; pmd: one PMD of a 4-page file', 'page')
+        .option(
+          '--states <list>',
+          'initial block states: hole, hole+cached, unwritten, written (default: all)',
+          list,
+        )
+        .option('--kernel <version>', 'kernel version (default: the newest)')
+        .option('--fs <fs>', 'filesystem (default: the first)'),
     )
+      .addOption(formatOption(['text', 'json', 'markdown']))
+      .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
+      .option(
+        '--workers <n>',
+        'worker threads (default: the number of cores); same result for every n',
+        integer('--workers', 1),
+      ),
+  )
     .addHelpText(
       'after',
       '\nFindings are deduplicated by signature across the space. Exit status: 0 nothing found, 1 found,\n2 bad usage, 130 interrupted (partial results printed, checkpoint kept).',
@@ -550,6 +616,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           format: Format;
           checkpoint?: string;
           workers?: number;
+          shard?: Shard;
+          out?: string;
+          timings?: boolean;
         },
       ) => {
         const p = await provider();
@@ -574,9 +643,32 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         };
         const budget = budgetOf(o);
         const m = await runPlan(p, plan, budget, o, 'explore', (c) => c.target.scenario.name);
-        setCode(m.interrupted ? EXIT.interrupted : m.findings.length ? EXIT.found : EXIT.ok);
+        setCode(planExitCode('explore', m));
       },
     );
+
+  // merge -------------------------------------------------------------------------------------
+  program
+    .command('merge')
+    .description(
+      "combine the --out files of every shard of a matrix or explore (--shard I/N) into the single run's result",
+    )
+    .argument('<files...>', 'the shard files, one per shard, in any order')
+    .addOption(formatOption(['text', 'json', 'markdown']))
+    .option('--no-timings', 'leave run times (elapsedMs) out of the JSON: equal results print equal bytes')
+    .option('--fail-on-findings', 'for a matrix: exit 1 when there is any finding')
+    .addHelpText(
+      'after',
+      '\nPrints what one run of the whole plan prints, runs in plan order. Exit status: that of the command\n' +
+        'the shards ran (matrix: 0, 1 with --fail-on-findings; explore: 1 when something was found), 2 when\n' +
+        'the files are not the N shards of one plan (one missing or given twice, another plan), 130 when a\n' +
+        'shard was interrupted (the runs it finished are merged).',
+    )
+    .action((files: string[], o: PlanOutputOpts & { failOnFindings?: boolean }) => {
+      const { command, result } = mergeShards(files);
+      printPlan(result, o, command);
+      setCode(planExitCode(command, result, o.failOnFindings));
+    });
 
   // graph -------------------------------------------------------------------------------------
   budgetOptions(

@@ -27,13 +27,13 @@ function header(m: MatrixResult): string {
     n(m.filesystems.length, 'filesystem'),
     n(m.scenarios.length, 'scenario'),
   ];
-  return `faultline matrix: ${dims.join(' x ')}: ${runs}${resumed}`;
+  const shard = m.shard ? `shard ${m.shard.index}/${m.shard.count}: ` : '';
+  return `faultline matrix: ${dims.join(' x ')}: ${shard}${runs}${resumed}`;
 }
 
 function incompleteMark(m: MatrixResult, version: string): string {
   const runs = m.runs.filter((r) => r.kernel === version);
-  const planned = m.planned / Math.max(1, m.versions.length);
-  return runs.some((r) => !r.complete) || runs.length < planned ? '*' : '';
+  return runs.some((r) => !r.complete) || runs.length < (m.plannedByVersion[version] ?? 0) ? '*' : '';
 }
 
 /** `kind: title` in at most 60 characters (the title alone when it starts with the kind). */
@@ -50,6 +50,11 @@ export function summaryLines(m: MatrixResult): string[] {
   const dirty = s.filter((v) => v.findings > 0);
   const notRun = s.filter((v) => v.runs === 0).map((v) => v.version);
   const out: string[] = [];
+  // A shard's versions are clean only as far as its own runs go.
+  if (m.shard)
+    out.push(
+      `the runs of shard ${m.shard.index}/${m.shard.count} only; 'faultline merge' of every shard's --out file gives the whole matrix`,
+    );
   out.push(`clean: ${clean.length ? clean.join(', ') : 'none'}`);
   if (unproven.length)
     out.push(
