@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { decodeToken, ReplayMismatch, TokenError } from '../engine/index.js';
+import { ReplayMismatch, TokenError, tokenParts } from '../engine/index.js';
 import { runBisect } from './bisect.js';
 import { EXIT, UsageError } from './errors.js';
 import { renderBisect } from './format/bisect-report.js';
@@ -559,7 +559,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
             fs: checkFs(p, o.fs ?? context.fs),
           };
         }
-        decodeToken(token); // a malformed token is a usage error, before any model is built
+        tokenParts(token); // a malformed token is a usage error, before any model is built
         const result = replayTarget(p, target, token, {
           explain: o.explain === true || o.format === 'mermaid',
           maxStepsPerThread: o.maxSteps,
@@ -751,7 +751,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         } else if (arg && !arg.startsWith('fl1:') && existsSync(arg)) {
           opts = { trace: readTraceFile(arg).trace };
         } else if (arg?.startsWith('fl1:')) {
-          decodeToken(arg);
+          tokenParts(arg);
           if (!o.scenario) throw new UsageError('viewing a token needs --scenario (or give a trace file)');
           const p = await provider();
           const scenario = resolveScenario(p, o.scenario);

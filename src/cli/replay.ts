@@ -6,10 +6,11 @@ import {
   type FindingSpec,
   type Outcome,
   recordTrace,
-  replayExecution,
+  replayExecutions,
   signatureOf,
   type TraceFileStep,
   traceOf,
+  withoutHistory,
 } from '../engine/index.js';
 import type { Provider } from './provider.js';
 import { buildTargetModel, type Target } from './target.js';
@@ -18,6 +19,8 @@ export interface ReplayResult {
   outcome: Outcome;
   preemptions: number;
   threads: string[];
+  /** Executions the token names (more than one when a finding rests on earlier ones); the last is shown. */
+  executions: number;
   /** Findings the execution raised (model, engine, monitors), with its trace up to each. */
   findings: Finding[];
   /** Findings the monitors predict from this one execution (e.g. a lock-order cycle). */
@@ -35,29 +38,36 @@ export function replayTarget(
   const model = buildTargetModel(p, t);
   const monitors = model.monitors?.() ?? [];
   const run = { maxStepsPerThread: opts.maxStepsPerThread };
-  const ex = replayExecution(model, token, run, undefined, monitors);
+  // A token of several executions runs them in order under one set of monitors (lockdep's graph
+  // spans them); findings come from any of them, each with the trace of its own execution.
+  const all = replayExecutions(model, token, run, undefined, monitors);
+  const ex = all[all.length - 1];
   ex.finish();
   const threads = ex.threads.map((th) => th.name);
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  for (const r of ex.raised) {
-    const signature = signatureOf(r.spec);
-    if (seen.has(signature)) continue;
-    seen.add(signature);
-    findings.push({
-      ...r.spec,
-      signature,
-      token,
-      trace: traceOf(ex, r.at),
-      preemptions: ex.preemptions,
-      threads,
-    });
+  for (const e of all) {
+    for (const r of e.raised) {
+      const spec = withoutHistory(r.spec);
+      const signature = signatureOf(spec);
+      if (seen.has(signature)) continue;
+      seen.add(signature);
+      findings.push({
+        ...spec,
+        signature,
+        token,
+        trace: traceOf(e, r.at),
+        preemptions: e.preemptions,
+        threads: e.threads.map((th) => th.name),
+      });
+    }
   }
   const predicted = monitors.flatMap((m) => m.endRun?.() ?? []).filter((s) => !seen.has(signatureOf(s)));
   const out: ReplayResult = {
     outcome: ex.outcome,
     preemptions: ex.preemptions,
     threads,
+    executions: all.length,
     findings,
     predicted,
   };

@@ -6,7 +6,8 @@ import { explorePct } from './explorers/pct.js';
 import { exploreRandom } from './explorers/random.js';
 import type { Finding } from './findings.js';
 import type { Model } from './model.js';
-import { Run, type RunOptions, type RunStats, replayExecution, type StopReason } from './run.js';
+import type { FindingSpec } from './ops.js';
+import { Run, type RunOptions, type RunStats, replayExecutions, type StopReason } from './run.js';
 import { traceOf } from './trace.js';
 
 export type Mode = 'dpor' | 'random' | 'pct' | 'bounded';
@@ -104,14 +105,22 @@ export function replay<S>(
   token: string,
   opts: { maxStepsPerThread?: number; debug?: boolean } = {},
 ) {
-  // The model's monitors watch the replay too, so what they found (lockdep, races) shows again.
-  const ex = replayExecution(model, token, opts, undefined, model.monitors?.() ?? []);
+  // The model's monitors watch the replay too, so what they found (lockdep, races) shows again;
+  // a token of several executions runs them in order, and the findings are those of all of them.
+  const all = replayExecutions(model, token, opts, undefined, model.monitors?.() ?? []);
+  const ex = all[all.length - 1];
   ex.finish();
   return {
     outcome: ex.outcome,
-    findings: ex.raised.map((r) => r.spec),
+    findings: all.flatMap((e) => e.raised.map((r) => withoutHistory(r.spec))),
     trace: traceOf(ex),
     preemptions: ex.preemptions,
     execution: ex,
   };
+}
+
+/** A raised spec without the tokens of the earlier executions it rests on (run.ts joins them into the token). */
+export function withoutHistory(spec: FindingSpec): FindingSpec {
+  const { history: _h, ...rest } = spec as FindingSpec & { history?: string[] };
+  return rest;
 }

@@ -1,5 +1,5 @@
 // The engine's public API: everything a user needs to write and check a model.
-export { type CheckOptions, type CheckResult, check, type Mode, replay } from './check.js';
+export { type CheckOptions, type CheckResult, check, type Mode, replay, withoutHistory } from './check.js';
 export type { ObjectSnapshot } from './execution.js';
 export { EngineAbort, Execution, type Outcome } from './execution.js';
 export { exploreNaive, type NaiveOptions, type NaiveResult, traceKey } from './explorers/naive.js';
@@ -39,7 +39,7 @@ export {
   wake,
   write,
 } from './ops.js';
-export { ReplayMismatch, type RunStats, replayExecution, type StopReason } from './run.js';
-export { decodeToken, encodeToken, TokenError } from './token.js';
+export { ReplayMismatch, type RunStats, replayExecution, replayExecutions, type StopReason } from './run.js';
+export { decodeToken, encodeToken, joinTokens, TokenError, tokenParts } from './token.js';
 export { describeOp, traceOf } from './trace.js';
 export { recordTrace, TRACE_FORMAT, type TraceFile, type TraceFileStep } from './trace-file.js';

@@ -6,7 +6,7 @@ import { type Finding, signatureOf } from './findings.js';
 import type { Model, Monitor } from './model.js';
 import { ObjectRegistry } from './objects.js';
 import type { FindingSpec } from './ops.js';
-import { decodeToken, encodeToken } from './token.js';
+import { decodeToken, encodeToken, joinTokens, tokenParts } from './token.js';
 import { traceOf } from './trace.js';
 
 export interface Budget {
@@ -108,15 +108,17 @@ export class Run<S = any> {
     const token = encodeToken(ex.schedule, ex.choices);
     let traced: Execution<S> | undefined;
     for (const r of ex.raised) {
-      const signature = signatureOf(r.spec);
+      // A monitor's finding may rest on earlier executions (`history`: their tokens), replayed first.
+      const { history, ...spec } = r.spec as FindingSpec & { history?: string[] };
+      const signature = signatureOf(spec);
       const old = this.found.get(signature);
       if (old && old.preemptions <= ex.preemptions) continue;
       // Traces are rebuilt by replaying the execution with step records on (the fast path keeps none).
       traced ??= ex.records.length ? ex : replayExecution(this.model, token, this.opts, this.registry);
       const f: Finding = {
-        ...r.spec,
+        ...spec,
         signature,
-        token,
+        token: history?.length ? joinTokens([...history, token]) : token,
         trace: traceOf(traced, r.at),
         preemptions: ex.preemptions,
         threads: ex.threads.map((t) => t.name),
@@ -212,7 +214,32 @@ export class ReplayMismatch extends EngineAbort {
   }
 }
 
-/** Run exactly the execution a token names, with step records, and return it. */
+/**
+ * Run the executions a token names, with step records, and return them in order. The parts before
+ * the last only feed the monitors (lockdep's graph spans executions), so without monitors only the
+ * last runs; each earlier one is finished (its monitors' endExecution called), the last is not.
+ */
+export function replayExecutions<S>(
+  model: Model<S>,
+  token: string,
+  opts: { maxStepsPerThread?: number; debug?: boolean } = {},
+  registry = new ObjectRegistry(),
+  monitors: Monitor[] = [],
+  /** Leave the last execution open after the token's steps (to step on by hand). */
+  open = false,
+): Execution<S>[] {
+  const parts = tokenParts(token);
+  const out: Execution<S>[] = [];
+  for (let i = monitors.length ? 0 : parts.length - 1; i < parts.length; i++) {
+    const last = i === parts.length - 1;
+    const ex = replayOne(model, parts[i], opts, registry, monitors, last && open);
+    if (!last) ex.finish();
+    out.push(ex);
+  }
+  return out;
+}
+
+/** Run exactly the execution a token names (its last part), with step records, and return it. */
 export function replayExecution<S>(
   model: Model<S>,
   token: string,
@@ -221,6 +248,17 @@ export function replayExecution<S>(
   monitors: Monitor[] = [],
   /** Leave the execution open after the token's steps (to step on by hand). */
   open = false,
+): Execution<S> {
+  return replayExecutions(model, token, opts, registry, monitors, open).at(-1)!;
+}
+
+function replayOne<S>(
+  model: Model<S>,
+  token: string,
+  opts: { maxStepsPerThread?: number; debug?: boolean },
+  registry: ObjectRegistry,
+  monitors: Monitor[],
+  open: boolean,
 ): Execution<S> {
   const { schedule, choices } = decodeToken(token);
   let ci = 0;

@@ -6,7 +6,7 @@ import type { ObjectSnapshot, Outcome } from './execution.js';
 import type { Finding, TraceStep } from './findings.js';
 import type { Model } from './model.js';
 import { ReplayMismatch, replayExecution } from './run.js';
-import { decodeToken } from './token.js';
+import { decodeToken, tokenParts } from './token.js';
 import { describeOp } from './trace.js';
 
 export const TRACE_FORMAT = 'faultline-trace/1';
@@ -49,9 +49,11 @@ export function recordTrace<S>(
   token: string,
   opts: { maxStepsPerThread?: number } = {},
 ): TraceFile {
-  // Step through the token's schedule by hand to capture the state after each step.
-  const { schedule } = decodeToken(token);
-  const ex = replayExecution(model, tokenPrefix(token, 0), opts, undefined, [], true);
+  // Step through the token's schedule by hand to capture the state after each step. Of a token
+  // naming several executions, the trace is the last one's (the others only feed monitors).
+  const shown = tokenParts(token).at(-1)!;
+  const { schedule } = decodeToken(shown);
+  const ex = replayExecution(model, tokenPrefix(shown, 0), opts, undefined, [], true);
   const initial = ex.objectIds().map((id) => ex.objectState(id)!);
   const steps: TraceFileStep[] = [];
   for (let i = 0; i < schedule.length; i++) {

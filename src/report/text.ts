@@ -163,12 +163,24 @@ function circular(f: Finding): string[] {
   return out;
 }
 
+/** What the replay command runs, when the token names earlier executions too. */
+function replayParts(f: Finding, last: string): string[] {
+  const n = f.token.split('+').length;
+  if (n < 2) return [];
+  return [
+    `replay runs ${n} executions with one lockdep: the first ${n - 1} made edges of the cycle ` +
+      `(lockdep's graph spans executions), the last ${last}`,
+  ];
+}
+
 function confirmation(f: Finding, w: DeadlockWitness | undefined): string[] {
   if (!f.confirmed || !w)
     return [
       'predicted from the lock graph: no explored execution deadlocked on it (replay shows the acquisition that closed the cycle)',
+      ...replayParts(f, 'closes it'),
     ];
   return [
+    ...replayParts(f, 'deadlocks'),
     `confirmed: explored execution ${w.execution} deadlocks (replay below):`,
     ...w.blocked.map(
       (b) =>

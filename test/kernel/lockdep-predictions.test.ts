@@ -130,10 +130,12 @@ describe('an AB-BA cycle serialised by a third lock', () => {
     expect(cycles).toHaveLength(1);
     const [c] = cycles;
     expect([...c.locks!].sort()).toEqual(['&A', '&B']);
-    expect([...c.functions!].sort()).toEqual(['path_ab', 'path_ba']);
+    // The signature names the classes; where each edge was first seen is in the details.
+    expect(c.signature).toBe('circular-dependency|&A,&B|');
+    const d = c.details as CircularDependencyDetails;
+    expect(d.cycle.map((e) => e.first.fn).sort()).toEqual(['path_ab', 'path_ba']);
     expect(c.confirmed).toBeUndefined();
     // Its token replays the execution that closed the cycle, up to that acquisition.
-    const d = c.details as CircularDependencyDetails;
     const last = c.trace[c.trace.length - 1];
     expect(last.op).toBe(`mutex_lock(${d.trying.cls})`);
     expect(replay(model, c.token).outcome).not.toBe('deadlock');

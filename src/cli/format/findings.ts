@@ -7,7 +7,8 @@ import { formatFinding, toJson, toMarkdown } from '../../report/index.js';
 import type { Provider } from '../provider.js';
 import { replayCommand, type Target } from '../target.js';
 
-const REPLAY = /faultline replay (fl1:[0-9x,:]+)/g;
+/** A token, or several joined by '+' (a finding that rests on earlier executions). */
+const REPLAY = /faultline replay (fl1:[0-9x,:]+(?:\+fl1:[0-9x,:]+)*)/g;
 
 /** Every bare `faultline replay TOKEN` in `text`, completed for target `t`. */
 export function withReplays(text: string, p: Provider, t: Target): string {

@@ -57,6 +57,9 @@ function pick(bits: number): DepKind {
   throw new Error('no dependency kind');
 }
 
+const byTarget = (edges: Map<string, Edge>): Edge[] =>
+  [...edges.values()].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+
 export class DependencyGraph {
   private readonly out = new Map<string, Map<string, Edge>>();
   private count = 0;
@@ -100,7 +103,9 @@ export class DependencyGraph {
   /**
    * lockdep's check_noncircular() after the rework: is there a strong path next -> ... -> prev
    * that a new dependency prev -(kind)-> next closes into a strong cycle? Breadth first over
-   * (class, "arrived by a -(*R)-> edge") states, so the shortest such path is returned.
+   * (class, "arrived by a -(*R)-> edge") states, neighbours in class-name order, so the path
+   * returned is the first of the shortest ones in that order, whatever order the edges came in:
+   * a replay, whose graph is part of the run's and still holds that path, finds it again.
    * The cycle is strong at the closing junction when the path's last edge is -(*N)-> or the
    * new edge is -(E*)->; at the junction after the new edge, a -(*R)-> new edge needs an
    * -(E*)-> first path edge.
@@ -117,7 +122,7 @@ export class DependencyGraph {
       const { cls, r, k } = queue[qi];
       const edges = this.out.get(cls);
       if (!edges) continue;
-      for (const e of edges.values()) {
+      for (const e of byTarget(edges)) {
         if (e.to === e.from) continue;
         const allowed = e.bits & (r ? EXCLUSIVE_HOLDER : ALL);
         if (!allowed) continue;

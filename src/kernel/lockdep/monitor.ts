@@ -10,6 +10,11 @@
 // recursion is marked `confirmed`, with that trace, when an explored execution really deadlocked
 // with its classes held by blocked tasks and one of them waiting for one of those classes.
 //
+// A cycle is one finding whatever code made its edges first: its signature names its lock classes
+// only (which function first made an edge depends on the order executions were explored; the
+// report shows it). Its token replays, before the execution that shows it, the executions that
+// first made its other edges, so a replay rebuilds the same cycle from a fresh graph.
+//
 // Differences from lockdep: edges come from every held lock, not only up to the first
 // non-trylock one (lockdep relies on transitivity there); one report per new dependency, and
 // reporting does not switch lockdep off; no IRQ-state (usage) checks; no chain cache.
@@ -18,6 +23,7 @@ import {
   type EngineEvent,
   type ExecutionContext,
   type FindingSpec,
+  joinTokens,
   type Monitor,
   signatureOf,
 } from '../../engine/index.js';
@@ -58,10 +64,14 @@ interface Deadlock extends DeadlockWitness {
   /** Classes held (lockdep view) and waited for by the blocked tasks. */
   held: Set<string>;
   waited: Set<string>;
+  /** Dependencies the execution made (`from>to>kind`, new or not), and findings it reported. */
+  edges: Set<string>;
+  reported: Set<string>;
 }
 
 interface Prediction {
-  spec: FindingSpec;
+  /** With `history`: tokens of earlier executions the finding rests on (joined into its token by the run). */
+  spec: FindingSpec & { history?: string[] };
   /** Classes that must all be held by blocked tasks of a deadlock that confirms it. */
   classes: string[];
   /** For a recursion: a blocked task must hold this class and wait for it. */
@@ -69,6 +79,20 @@ interface Prediction {
 }
 
 const MAX_DEADLOCKS = 64;
+
+const edgeKey = (from: string, to: string, kind: string) => `${from}>${to}>${kind}`;
+
+/** The tokens of the places' executions other than `current`, each once, in run order. */
+function earlierExecutions(places: readonly PlaceRef[], current: number): string[] {
+  const byExecution = new Map<number, PlaceRef>();
+  for (const p of places) {
+    if (p.execution === current) continue;
+    // Of two places in one execution, the later one's token (a longer prefix) holds both.
+    const old = byExecution.get(p.execution);
+    if (!old || old.step < p.step) byExecution.set(p.execution, p);
+  }
+  return [...byExecution.values()].sort((a, b) => a.execution - b.execution).map((p) => p.token);
+}
 
 export class LockdepMonitor implements Monitor {
   readonly classes = new LockClasses();
@@ -81,6 +105,9 @@ export class LockdepMonitor implements Monitor {
   private sleepingOn: ({ step: number; cells: string[] } | undefined)[] = [];
   private seen = new Set<number>();
   private exited = new Set<number>();
+  /** Dependencies this execution made and signatures it reported (kept with a deadlock). */
+  private edgesNow = new Set<string>();
+  private reportedNow = new Set<string>();
   /** Recursions and cycles reported, by signature, to confirm at the end of the run. */
   private readonly predictions = new Map<string, Prediction>();
   private readonly deadlocks = new Map<string, Deadlock>();
@@ -98,6 +125,8 @@ export class LockdepMonitor implements Monitor {
     this.sleepingOn = [];
     this.seen = new Set();
     this.exited = new Set();
+    this.edgesNow = new Set();
+    this.reportedNow = new Set();
   }
 
   onEvent(e: EngineEvent, x: ExecutionContext): void {
@@ -186,7 +215,9 @@ export class LockdepMonitor implements Monitor {
     const token = x.token();
     const old = this.deadlocks.get(key);
     if (old && old.token.length <= token.length) return;
-    this.deadlocks.set(key, { token, execution: this.execution, blocked, held, waited });
+    const edges = this.edgesNow;
+    const reported = this.reportedNow;
+    this.deadlocks.set(key, { token, execution: this.execution, blocked, held, waited, edges, reported });
   }
 
   endRun(): FindingSpec[] {
@@ -194,11 +225,12 @@ export class LockdepMonitor implements Monitor {
     for (const p of this.predictions.values()) {
       const w = this.confirming(p);
       if (!w) continue;
-      const { held: _h, waited: _w, ...witness } = w;
+      const { held: _h, waited: _w, edges: _e, reported: _r, ...witness } = w;
+      const { history: _history, ...spec } = p.spec;
       out.push({
-        ...p.spec,
+        ...spec,
         details: { ...(p.spec.details as object), confirmedBy: witness },
-        token: w.token,
+        token: joinTokens([...this.missingEdges(p, w), w.token]),
         confirmed: true,
       } as FindingSpec);
     }
@@ -208,12 +240,27 @@ export class LockdepMonitor implements Monitor {
   private confirming(p: Prediction): Deadlock | undefined {
     let best: Deadlock | undefined;
     for (const d of this.deadlocks.values()) {
+      // A recursion is confirmed by a deadlock that reported it (the same functions), so its replay does too.
       const ok = p.recursive
-        ? d.blocked.some((b) => b.waitsFor === p.recursive && b.holds.includes(p.recursive!))
+        ? d.reported.has(signatureOf(p.spec)) &&
+          d.blocked.some((b) => b.waitsFor === p.recursive && b.holds.includes(p.recursive!))
         : p.classes.every((c) => d.held.has(c)) && p.classes.some((c) => d.waited.has(c));
       if (ok && (!best || d.token.length < best.token.length)) best = d;
     }
     return best;
+  }
+
+  /**
+   * Tokens of the executions (up to the acquisition) that first made the cycle's edges the
+   * confirming deadlock does not make itself: replayed before it, they give a fresh lockdep the
+   * whole cycle. In run order, each execution once.
+   */
+  private missingEdges(p: Prediction, d: Deadlock): string[] {
+    const cycle = (p.spec.details as CircularDependencyDetails | undefined)?.cycle ?? [];
+    return earlierExecutions(
+      cycle.filter((e) => !d.edges.has(edgeKey(e.from, e.to, e.kind))).map((e) => e.first),
+      d.execution,
+    );
   }
 
   // ---- acquisitions ------------------------------------------------------------------------
@@ -256,6 +303,7 @@ export class LockdepMonitor implements Monitor {
     let token: string | undefined;
     for (const prev of stack) {
       const kind = depKind(prev.read, h.read);
+      this.edgesNow.add(edgeKey(prev.cls, h.cls, kind));
       if (this.graph.has(prev.cls, h.cls, kind)) continue;
       const path = this.graph.strongPath(prev.cls, h.cls, kind);
       token ??= x.token();
@@ -298,6 +346,11 @@ export class LockdepMonitor implements Monitor {
     return this.heldRefs(t);
   }
 
+  private report(x: ExecutionContext, spec: FindingSpec & { history?: string[] }): void {
+    this.reportedNow.add(signatureOf(spec));
+    x.report(spec);
+  }
+
   private predict(p: Prediction): void {
     const sig = signatureOf(p.spec);
     if (!this.predictions.has(sig)) this.predictions.set(sig, p);
@@ -320,7 +373,7 @@ export class LockdepMonitor implements Monitor {
       functions: [same.fn, h.fn],
       details,
     };
-    x.report(spec);
+    this.report(x, spec);
     this.predict({ spec, classes: [h.cls], recursive: h.cls });
   }
 
@@ -359,10 +412,13 @@ export class LockdepMonitor implements Monitor {
         `${x.threadName(t)} takes ${h.cls} in ${h.fn} while holding ${prev.cls} (${prev.fn}); ` +
         `${h.cls} already leads back to ${prev.cls} (last edge first seen in ${back.task.name} in ${back.fn})`,
       locks: classes,
-      functions: cycle.map((c) => c.first.fn),
       details,
     };
-    x.report(spec);
+    const history = earlierExecutions(
+      cycle.map((c) => c.first),
+      this.execution,
+    );
+    this.report(x, history.length ? { ...spec, history } : spec);
     this.predict({ spec, classes });
   }
 
