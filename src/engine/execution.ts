@@ -38,6 +38,27 @@ export class EngineAbort extends Error {}
 const EXIT: Op = { k: 'exit' };
 const RESUME: Op = { k: 'resume' };
 
+/**
+ * Most steps touch one object: their access set is a shared array per access value, so a step
+ * allocates nothing for it. Access sets are read-only for everyone (explorers keep them).
+ */
+const singleAccess: (readonly number[])[] = [];
+function accessSet(scratch: readonly number[], n: number): readonly number[] {
+  if (n === 1) {
+    const a = scratch[0];
+    let s = singleAccess[a];
+    if (s === undefined) {
+      // Fill the gap below first, so the table stays a packed array.
+      for (let i = singleAccess.length; i < a; i++) singleAccess.push([i]);
+      s = [a];
+      singleAccess.push(s);
+    }
+    return s;
+  }
+  return n === 0 ? NO_ACCESS : scratch.slice(0, n);
+}
+const NO_ACCESS: readonly number[] = [];
+
 export type ThreadStatus = 'runnable' | 'blocked' | 'done';
 
 export type Outcome = 'running' | 'done' | 'deadlock' | 'failed' | 'oops' | 'livelock' | 'stopped';
@@ -140,8 +161,8 @@ export class Execution<S = unknown> implements ExecutionContext {
   readonly schedule: number[] = [];
   /** Choice values in the order they were made. */
   readonly choices: number[] = [];
-  /** Accesses of each step (obj << 2 | flags). */
-  readonly accesses: number[][] = [];
+  /** Accesses of each step (obj << 2 | flags); read-only, shared between steps. */
+  readonly accesses: (readonly number[])[] = [];
   readonly records: StepRecord[] = [];
   readonly raised: RaisedFinding[] = [];
   preemptions = 0;
@@ -156,7 +177,14 @@ export class Execution<S = unknown> implements ExecutionContext {
   private readonly debug: boolean;
   private readonly keepTrace: boolean;
   private readonly chooseFn: (thread: number, k: number, n: number) => number;
-  private cur: number[] = [];
+  /**
+   * The running step's accesses: the first `curN` entries of a buffer reused by every step (never
+   * shortened: V8 frees an array's storage when its length is set to 0).
+   */
+  private readonly cur: number[] = [];
+  private curN = 0;
+  /** Value an acquire, wait or join step hands back to the thread (set with its resume flag). */
+  private stepValue: unknown;
   private curNote: string | undefined;
   private lastThread = -1;
   private firstDeath: Outcome | undefined;
@@ -350,7 +378,7 @@ export class Execution<S = unknown> implements ExecutionContext {
   }
 
   /** Run one step of thread `t`. Returns the step's access set. */
-  stepThread(t: number): number[] {
+  stepThread(t: number): readonly number[] {
     const th = this.threads[t];
     if (th?.status !== 'runnable') throw new Error(`thread ${t} is not runnable`);
     if (this.outcome !== 'running') throw new Error('execution has ended');
@@ -359,7 +387,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.lastThread = t;
     const op = th.pending!;
     th.pending = null;
-    this.cur = [];
+    this.curN = 0;
     this.curNote = undefined;
     const pos = this.schedule.length;
     this.schedule.push(t);
@@ -371,7 +399,8 @@ export class Execution<S = unknown> implements ExecutionContext {
     try {
       switch (op.k) {
         case 'acquire':
-          [value, resumeNow] = this.doAcquire(th, op.lock, op.mode, op.try, op.info);
+          resumeNow = this.doAcquire(th, op.lock, op.mode, op.try, op.info);
+          value = this.stepValue;
           break;
         case 'release':
           this.doRelease(th, op.lock, op.mode, op.info);
@@ -398,7 +427,8 @@ export class Execution<S = unknown> implements ExecutionContext {
           break;
         }
         case 'wait':
-          [value, resumeNow] = this.doWait(th, op);
+          resumeNow = this.doWait(th, op);
+          value = this.stepValue;
           break;
         case 'wake':
           this.doWake(th, op.queue, op.all);
@@ -410,7 +440,8 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.emit({ type: 'spawn', thread: th.id, child: value as number });
           break;
         case 'join':
-          [value, resumeNow] = this.doJoin(th, op.thread);
+          resumeNow = this.doJoin(th, op.thread);
+          value = this.stepValue;
           break;
         case 'resume':
           this.touch(th.wakeObj, false, true);
@@ -450,9 +481,10 @@ export class Execution<S = unknown> implements ExecutionContext {
       this.oops(th, e, pos);
     }
     if (this.keepTrace && this.curNote !== undefined) this.records[pos].note = this.curNote;
-    this.accesses.push(this.cur);
+    const acc = accessSet(this.cur, this.curN);
+    this.accesses.push(acc);
     if (this.outcome === 'running') this.checkEnd();
-    return this.cur;
+    return acc;
   }
 
   /** Stop the execution (an explorer cut it short). */
@@ -788,7 +820,10 @@ export class Execution<S = unknown> implements ExecutionContext {
   }
 
   private touch(obj: number, write: boolean, sync = false): void {
-    this.cur.push((obj << 2) | (write ? ACC_WRITE : 0) | (sync ? ACC_SYNC : 0));
+    const a = (obj << 2) | (write ? ACC_WRITE : 0) | (sync ? ACC_SYNC : 0);
+    if (this.curN < this.cur.length) this.cur[this.curN] = a;
+    else this.cur.push(a);
+    this.curN++;
   }
 
   private emit(e: Parameters<NonNullable<Monitor['onEvent']>>[0]): void {
@@ -833,13 +868,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     return st.holders.some((h) => h.t === th.id && h.mode === 'shared');
   }
 
-  private doAcquire(
-    th: ThreadRec,
-    lock: Lock,
-    mode: LockMode,
-    isTry: boolean,
-    info: unknown,
-  ): [unknown, boolean] {
+  private doAcquire(th: ThreadRec, lock: Lock, mode: LockMode, isTry: boolean, info: unknown): boolean {
     const st = this.locks[lock.id];
     if (!st) throw new Error(`lock '${lock.key}' was never declared`);
     this.touch(lock.id, !this.sharedCommutes(th, lock, mode, 'acquire'));
@@ -847,18 +876,21 @@ export class Execution<S = unknown> implements ExecutionContext {
     if (this.grantable(st, mode)) {
       this.take(th, lock, st, mode);
       this.emit({ type: 'acquired', thread: th.id, lock, mode, how: isTry ? 'try' : 'immediate' });
-      return [true, true];
+      this.stepValue = true;
+      return true;
     }
     if (isTry) {
       this.curNote = 'trylock failed';
       this.emit({ type: 'try-failed', thread: th.id, lock, mode });
-      return [false, true];
+      this.stepValue = false;
+      return true;
     }
     st.waiters.push({ t: th.id, mode });
     this.block(th, { kind: 'lock', lock, mode });
     this.curNote = `blocked: ${this.describeWait(th.id)}`;
     this.emit({ type: 'blocked', thread: th.id, lock, mode });
-    return [undefined, false];
+    this.stepValue = undefined;
+    return false;
   }
 
   private doRelease(th: ThreadRec, lock: Lock, mode: LockMode | undefined, info: unknown): void {
@@ -951,7 +983,7 @@ export class Execution<S = unknown> implements ExecutionContext {
 
   // ---- wait queues and join --------------------------------------------------------------------
 
-  private doWait(th: ThreadRec, op: Extract<Op, { k: 'wait' }>): [unknown, boolean] {
+  private doWait(th: ThreadRec, op: Extract<Op, { k: 'wait' }>): boolean {
     const q = this.queues[op.queue.id];
     if (!q) throw new Error(`wait queue '${op.queue.key}' was never declared`);
     for (const c of op.reads) this.touch(c.id, false);
@@ -964,12 +996,16 @@ export class Execution<S = unknown> implements ExecutionContext {
         throw new Error(`wait condition on '${op.queue.key}' read cell '${c.key}' not listed in its reads`);
       return this.values[c.id] as T;
     };
-    if (op.until(peek)) return [true, true];
+    if (op.until(peek)) {
+      this.stepValue = true;
+      return true;
+    }
     this.touch(op.queue.id, true);
     q.push(th.id);
     this.block(th, { kind: 'queue', queue: op.queue });
     this.curNote = `sleeps on ${op.queue.key}`;
-    return [undefined, false];
+    this.stepValue = undefined;
+    return false;
   }
 
   private doWake(th: ThreadRec, queue: WaitQueue, all: boolean): void {
@@ -982,13 +1018,14 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.emit({ type: 'wake', thread: th.id, woken });
   }
 
-  private doJoin(th: ThreadRec, t: number): [unknown, boolean] {
+  private doJoin(th: ThreadRec, t: number): boolean {
     const target = this.threads[t];
     if (!target) throw new Error(`join: no thread ${t}`);
     if (target.status === 'done') {
       this.touch(target.obj, false);
       this.emit({ type: 'join', thread: th.id, joined: t });
-      return [target.result, true];
+      this.stepValue = target.result;
+      return true;
     }
     this.touch(target.obj, true);
     let js = this.joiners[t];
@@ -996,7 +1033,8 @@ export class Execution<S = unknown> implements ExecutionContext {
     js.push(th.id);
     this.block(th, { kind: 'join', thread: t });
     this.curNote = `waits for ${target.name}`;
-    return [undefined, false];
+    this.stepValue = undefined;
+    return false;
   }
 
   private doExit(th: ThreadRec): void {

@@ -24,14 +24,14 @@ import type { Run } from '../run.js';
 
 interface Ev {
   t: number;
-  acc: number[];
+  acc: readonly number[];
   /** Key of the step's choice vector (`valsKey`); undefined where its choices are left open. */
   vals: string | undefined;
 }
 
 interface WNode {
   t: number;
-  acc: number[];
+  acc: readonly number[];
   /** What to explore after this event, per choice vector of its step (by `valsKey`). */
   kids: Map<string, WNode[]>;
   /** An inserted sequence ended here: exploring this event goes on freely, under any vector. */
@@ -40,12 +40,12 @@ interface WNode {
 
 interface Node {
   /** Threads asleep here with the access set of their next event (all choice vectors done). */
-  sleep: { t: number; acc: number[] }[];
+  sleep: { t: number; acc: readonly number[] }[];
   /** Wakeup tree: sequences still to explore from here (the branch being explored is not in it). */
   wut: WNode[];
   /** Thread explored from here in the current execution, and its event's accesses. */
   cur: number;
-  curAcc: number[];
+  curAcc: readonly number[];
   /** The wakeup tree below the current branch, per choice vector of this step. */
   kids: Map<string, WNode[]>;
   /** Choice vector of this step in the current execution, and the arities it met. */
@@ -96,13 +96,31 @@ function isInitialAt(v: readonly Ev[], k: number): boolean {
   return true;
 }
 
+/** Write `v` at `a[n]` (a scratch array's used length `n`); returns the new length. */
+function setAt(a: number[], n: number, v: number): number {
+  if (n < a.length) a[n] = v;
+  else a.push(v);
+  return n + 1;
+}
+
+/** Add `v` to the first `n` entries of `a` unless there; returns the new length. */
+function addCand(a: number[], n: number, v: number): number {
+  for (let k = 0; k < n; k++) if (a[k] === v) return n;
+  return setAt(a, n, v);
+}
+
+function asleep(sleep: Node['sleep'], t: number): boolean {
+  for (const s of sleep) if (s.t === t) return true;
+  return false;
+}
+
 function firstOf(v: readonly Ev[], t: number): number {
   for (let i = 0; i < v.length; i++) if (v[i].t === t) return i;
   return -1;
 }
 
 /** Is a thread asleep with next event `e` a weak initial of v? */
-function isWeakInitial(e: { t: number; acc: number[] }, v: readonly Ev[]): boolean {
+function isWeakInitial(e: { t: number; acc: readonly number[] }, v: readonly Ev[]): boolean {
   const k = firstOf(v, e.t);
   if (k >= 0) return isInitialAt(v, k);
   for (const x of v) if (conflict(e.acc, x.acc)) return false;
@@ -169,19 +187,100 @@ function insert(root: WNode[], v: Ev[]): void {
 }
 
 /**
+ * Placeholders shared by every node until it needs its own (most nodes never do): frozen, so a
+ * write through one of them throws instead of corrupting every other node.
+ */
+const NO_NUMBERS: number[] = Object.freeze([]) as unknown as number[];
+const NO_SLEEP: Node['sleep'] = Object.freeze([]) as unknown as Node['sleep'];
+const NO_BRANCHES: WNode[] = Object.freeze([]) as unknown as WNode[];
+const NO_KIDS: Map<string, WNode[]> = new Map();
+
+/**
+ * Happens-before state of one execution, kept across the executions of a pass so a step
+ * allocates nothing for it: per event its thread, its index in that thread and its vector clock
+ * (a row of `clocks`, `width` entries wide), per object the last write and the reads since.
+ */
+class HappensBefore {
+  evThread: number[] = [];
+  evIdx: number[] = [];
+  evAcc: (readonly number[])[] = [];
+  width = 4;
+  clocks = new Int32Array(4 * 256);
+  /** Per thread: its number of events and its last event (-1: none). */
+  thrCount: number[] = [];
+  thrLast: number[] = [];
+  /** Per object, valid where `stamp` is the current execution's. */
+  private stamp: number[] = [];
+  private epoch = 0;
+  lastWrite: number[] = [];
+  /** Reads of each object since its last write: the first `nReads[o]` entries of `readsSince[o]`. */
+  readsSince: number[][] = [];
+  nReads: number[] = [];
+
+  reset(): void {
+    this.epoch++;
+    this.thrCount.fill(0);
+    this.thrLast.fill(-1);
+  }
+
+  /** Make object `o`'s entries current (empty if first touched in this execution). */
+  object(o: number): void {
+    if (this.stamp[o] === this.epoch) return;
+    while (this.stamp.length <= o) {
+      this.stamp.push(0);
+      this.lastWrite.push(-1);
+      this.readsSince.push([]);
+      this.nReads.push(0);
+    }
+    this.stamp[o] = this.epoch;
+    this.lastWrite[o] = -1;
+    this.nReads[o] = 0;
+  }
+
+  /** Room for event `i`'s clock and for thread `t` in every clock. */
+  room(i: number, t: number): void {
+    if (t >= this.width) {
+      let w = this.width;
+      while (w <= t) w *= 2;
+      const next = new Int32Array(Math.max(this.clocks.length / this.width, i + 1) * w * 2);
+      for (let e = 0; e < i; e++) next.set(this.clocks.subarray(e * this.width, (e + 1) * this.width), e * w);
+      this.clocks = next;
+      this.width = w;
+    }
+    if ((i + 1) * this.width > this.clocks.length) {
+      const next = new Int32Array(this.clocks.length * 2);
+      next.set(this.clocks);
+      this.clocks = next;
+    }
+  }
+
+  /** Entry `t` of event `e`'s vector clock. */
+  vc(e: number, t: number): number {
+    return this.clocks[e * this.width + t];
+  }
+}
+
+/**
  * One DPOR pass under fixed values for the choices made before the first step (`initial`).
  * Returns false if stopped by the budget; `initialArity` receives those choices' arities.
  */
 export function dporPass(run: Run, initial: readonly number[], initialArity: number[]): boolean {
   const stack: Node[] = [];
   let divergence = 0;
+  const hb = new HappensBefore();
+  const stepVals: string[] = [];
+  // Scratch arrays reused by every step and execution, with their used lengths (never shortened:
+  // V8 frees an array's storage when its length is set to 0).
+  const cands: number[] = [];
+  let nCands = 0;
+  const races: number[] = [];
+  let nRaces = 0;
   for (;;) {
     if (run.exhausted()) return false;
     // Choices go to the node of the step being run; before the first step, to `initial`.
     let chooser: Node | undefined;
     let ci = 0;
     let ii = 0;
-    const stepVals: string[] = [];
     const ex = run.execution((_t, _k, n) => {
       if (!chooser) {
         const at = ii++;
@@ -190,24 +289,19 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
         return v < n ? v : n - 1;
       }
       const at = ci++;
+      if (chooser.arity === NO_NUMBERS) chooser.arity = [];
+      if (chooser.vals === NO_NUMBERS) chooser.vals = [];
       chooser.arity[at] = n;
       if (at >= chooser.vals.length) chooser.vals[at] = 0;
       const v = chooser.vals[at];
       return v < n ? v : n - 1;
     });
 
-    // Happens-before state of this execution.
-    const evThread: number[] = [];
-    const evIdx: number[] = [];
-    const evVC: number[][] = [];
-    const evAcc: number[][] = [];
-    const thrClock: number[][] = [];
-    const thrCount: number[] = [];
-    const lastWrite = new Map<number, number>();
-    const readsSince = new Map<number, number[]>();
-    const races: number[] = [];
+    hb.reset();
+    const { evThread, evIdx, evAcc, thrCount, thrLast, lastWrite, readsSince, nReads } = hb;
+    nRaces = 0;
 
-    let inherited: WNode[] = [];
+    let inherited: WNode[] = NO_BRANCHES;
     let i = 0;
     while (!ex.finished) {
       let node: Node;
@@ -215,17 +309,29 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
         node = stack[i];
       } else {
         const parent = i > 0 ? stack[i - 1] : undefined;
-        const sleep = parent ? parent.sleep.filter((s) => !conflict(s.acc, evAcc[i - 1])) : [];
-        node = { sleep, wut: inherited, cur: -1, curAcc: [], kids: new Map(), vals: [], arity: [] };
+        let sleep = NO_SLEEP;
+        if (parent?.sleep.length) {
+          sleep = [];
+          for (const s of parent.sleep) if (!conflict(s.acc, evAcc[i - 1])) sleep.push(s);
+        }
+        node = {
+          sleep,
+          wut: inherited,
+          cur: -1,
+          curAcc: NO_NUMBERS,
+          kids: NO_KIDS,
+          vals: NO_NUMBERS,
+          arity: NO_NUMBERS,
+        };
         if (node.wut.length) {
           const b = node.wut.shift()!;
           node.cur = b.t;
           node.kids = b.kids;
         } else {
           let pick = -1;
-          for (const t of ex.runnable()) {
-            if (!sleep.some((s) => s.t === t)) {
-              pick = t;
+          for (const t of ex.threads) {
+            if (t.status === 'runnable' && !asleep(sleep, t.id)) {
+              pick = t.id;
               break;
             }
           }
@@ -251,84 +357,86 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
       if (node.vals.length !== ci) node.vals.length = ci;
       stepVals[i] = valsKey(node.vals);
       // The wakeup tree goes on under the choice vector this step took.
-      if (i >= divergence) inherited = node.kids.get(stepVals[i]) ?? [];
+      if (i >= divergence) inherited = node.kids.get(stepVals[i]) ?? NO_BRANCHES;
       node.curAcc = acc;
 
       // Vector clock of the new event and its races.
-      const prior = thrClock[p] ?? [];
-      const cands: number[] = [];
+      nCands = 0;
       for (const a of acc) {
         const o = a >>> 2;
-        if (a & ACC_WRITE) {
-          const rs = readsSince.get(o);
-          if (rs?.length) {
-            for (const r of rs) if (!cands.includes(r)) cands.push(r);
-          } else {
-            const w = lastWrite.get(o);
-            if (w !== undefined && !cands.includes(w)) cands.push(w);
-          }
+        hb.object(o);
+        const nr = nReads[o];
+        if (a & ACC_WRITE && nr > 0) {
+          const rs = readsSince[o];
+          for (let k = 0; k < nr; k++) nCands = addCand(cands, nCands, rs[k]);
         } else {
-          const w = lastWrite.get(o);
-          if (w !== undefined && !cands.includes(w)) cands.push(w);
+          const w = lastWrite[o];
+          if (w >= 0) nCands = addCand(cands, nCands, w);
         }
       }
+      const prior = thrLast[p] ?? -1;
       const idx = (thrCount[p] ?? 0) + 1;
       thrCount[p] = idx;
-      const vc = prior.slice();
-      for (const c of cands) {
-        const cv = evVC[c];
-        for (let k = 0; k < cv.length; k++) if ((vc[k] ?? 0) < cv[k]) vc[k] = cv[k];
+      hb.room(i, p);
+      const width = hb.width;
+      const clocks = hb.clocks;
+      const row = i * width;
+      if (prior >= 0) clocks.copyWithin(row, prior * width, prior * width + width);
+      else clocks.fill(0, row, row + width);
+      for (let j = 0; j < nCands; j++) {
+        const from = cands[j] * width;
+        for (let k = 0; k < width; k++)
+          if (clocks[row + k] < clocks[from + k]) clocks[row + k] = clocks[from + k];
       }
-      vc[p] = idx;
+      clocks[row + p] = idx;
       if (i >= divergence) {
-        for (const c of cands) {
+        for (let j = 0; j < nCands; j++) {
+          const c = cands[j];
           const tc = evThread[c];
           if (tc === p) continue;
-          if ((prior[tc] ?? 0) >= evIdx[c]) continue;
+          if (prior >= 0 && clocks[prior * width + tc] >= evIdx[c]) continue;
           let shadowed = false;
-          for (const c2 of cands) {
-            if (c2 !== c && (evVC[c2][tc] ?? 0) >= evIdx[c]) {
+          for (let j2 = 0; j2 < nCands; j2++) {
+            const c2 = cands[j2];
+            if (c2 !== c && clocks[c2 * width + tc] >= evIdx[c]) {
               shadowed = true;
               break;
             }
           }
           if (shadowed || !reversibleConflict(evAcc[c], acc)) continue;
-          races.push(c, i);
+          nRaces = setAt(races, nRaces, c);
+          nRaces = setAt(races, nRaces, i);
         }
       }
       evThread[i] = p;
       evIdx[i] = idx;
-      evVC[i] = vc;
       evAcc[i] = acc;
-      thrClock[p] = vc;
+      thrLast[p] = i;
       for (const a of acc) {
         const o = a >>> 2;
         if (a & ACC_WRITE) {
-          lastWrite.set(o, i);
-          readsSince.set(o, []);
-        } else {
-          const rs = readsSince.get(o);
-          if (rs) rs.push(i);
-          else readsSince.set(o, [i]);
-        }
+          lastWrite[o] = i;
+          nReads[o] = 0;
+        } else nReads[o] = setAt(readsSince[o], nReads[o], i);
       }
       i++;
     }
 
     // Reverse each race (e, f): the sequence notdep(e).f goes into the wakeup tree before e.
-    for (let r = 0; r < races.length; r += 2) {
+    for (let r = 0; r < nRaces; r += 2) {
       const e = races[r];
       const f = races[r + 1];
       const te = evThread[e];
       const ie = evIdx[e];
       const v: Ev[] = [];
       for (let g = e + 1; g < f; g++) {
-        if ((evVC[g][te] ?? 0) >= ie) continue;
+        if (hb.vc(g, te) >= ie) continue;
         v.push({ t: evThread[g], acc: evAcc[g], vals: stepVals[g] });
       }
       v.push({ t: evThread[f], acc: evAcc[f], vals: undefined });
       const node = stack[e];
       if (node.sleep.some((s) => isWeakInitial(s, v))) continue;
+      if (node.wut === NO_BRANCHES) node.wut = [];
       insert(node.wut, v);
     }
 
@@ -342,14 +450,15 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
         divergence = stack.length - 1;
         break;
       }
+      if (top.sleep === NO_SLEEP) top.sleep = [];
       top.sleep.push({ t: top.cur, acc: top.curAcc });
       if (top.wut.length) {
         const b = top.wut.shift()!;
         top.cur = b.t;
         top.kids = b.kids;
-        top.curAcc = [];
-        top.vals = [];
-        top.arity = [];
+        top.curAcc = NO_NUMBERS;
+        top.vals = NO_NUMBERS;
+        top.arity = NO_NUMBERS;
         divergence = stack.length - 1;
         break;
       }
