@@ -86,3 +86,34 @@ describe('merge of an interrupted shard', () => {
     expect(merged.stdout).toContain(`${6 + shard.runs.length} of 12 runs (interrupted)`);
   });
 });
+
+describe('--out without --shard, and checkpoints of shards', () => {
+  const args = [
+    '--provider',
+    TOY,
+    'matrix',
+    '--scenarios',
+    'fault-vs-truncate,racy-writes',
+    '--workers',
+    '1',
+  ];
+
+  it('--out alone writes shard 1/1, and merging it alone prints the run again', async () => {
+    const file = join(tempDir(), 'all.json');
+    const run = await inProcess([...args, '--out', file]);
+    expect(run.stderr).toContain(`shard 1/1 (12 runs) written to ${file}`);
+    const merged = await inProcess(['merge', file]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toBe(run.stdout);
+  });
+
+  it("a shard resumes from its own checkpoint and refuses another shard's", async () => {
+    const cp = join(tempDir(), 'shard.checkpoint');
+    expect((await inProcess([...args, '--shard', '1/2', '--checkpoint', cp])).code).toBe(0);
+    const again = await inProcess([...args, '--shard', '1/2', '--checkpoint', cp]);
+    expect(again.stdout).toContain('shard 1/2: 6 runs, 6 from the checkpoint');
+    const other = await inProcess([...args, '--shard', '2/2', '--checkpoint', cp]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`checkpoint ${cp} was written for another matrix`);
+  });
+});
