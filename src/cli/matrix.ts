@@ -116,8 +116,10 @@ export interface MatrixCell {
 /**
  * The runs of a plan, in order: version, then filesystem, then scenario; with a shard, only that
  * shard's runs. Shards take the cells round-robin (cell i goes to shard i mod N + 1) rather than
- * in contiguous blocks: cost grows along the plan's order (newer versions and some scenarios
- * explore far more executions), so a contiguous split would leave one shard with most of the work.
+ * in contiguous blocks: costs cluster along the plan's order (some versions, ext4, a few scenarios
+ * explore far more executions), so contiguous blocks would leave one shard most of the work, while
+ * round-robin gives every shard a share of each version and filesystem. (When N divides the number
+ * of scenarios, each scenario stays on one shard.)
  */
 export function matrixCells(plan: MatrixPlan): MatrixCell[] {
   const all = planCells(plan);
