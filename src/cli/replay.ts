@@ -4,6 +4,7 @@
 import {
   type Finding,
   type FindingSpec,
+  type Monitor,
   type Outcome,
   recordTrace,
   replayExecutions,
@@ -12,6 +13,7 @@ import {
   traceOf,
   withoutHistory,
 } from '../engine/index.js';
+import { LockdepMonitor, type LockRef } from '../kernel/index.js';
 import type { Provider } from './provider.js';
 import { buildTargetModel, type Target } from './target.js';
 
@@ -27,6 +29,28 @@ export interface ReplayResult {
   predicted: FindingSpec[];
   /** Per step, with the locks each thread holds after it (only with `explain`). */
   steps?: TraceFileStep[];
+  /**
+   * With `explain`, for a model with lockdep: lockdep's held-lock list of each thread after each
+   * step (by step index, then thread), which also has the lockdep maps no engine lock stands for
+   * (`jbd2_handle`) and lacks the locks lockdep does not see (`PG_locked`).
+   */
+  lockdepHeld?: LockRef[][][];
+}
+
+/** A monitor after lockdep that keeps lockdep's held-lock lists after each step of the last execution. */
+function lockdepRecorder(lockdep: LockdepMonitor, out: LockRef[][][]): Monitor {
+  let now: LockRef[][] = [];
+  return {
+    beginExecution() {
+      now = [];
+      out.length = 0;
+    },
+    // Held locks change only at events; the state after the event is the state after its step.
+    onEvent(e, x) {
+      now[e.thread] = lockdep.heldLocks(e.thread);
+      out[Math.max(0, x.step - 1)] = [...now];
+    },
+  };
 }
 
 export function replayTarget(
@@ -37,6 +61,9 @@ export function replayTarget(
 ): ReplayResult {
   const model = buildTargetModel(p, t);
   const monitors = model.monitors?.() ?? [];
+  const lockdep = monitors.find((m): m is LockdepMonitor => m instanceof LockdepMonitor);
+  const lockdepHeld: LockRef[][][] = [];
+  if (opts.explain && lockdep) monitors.push(lockdepRecorder(lockdep, lockdepHeld));
   const run = { maxStepsPerThread: opts.maxStepsPerThread };
   // A token of several executions runs them in order under one set of monitors (lockdep's graph
   // spans them); findings come from any of them, each with the trace of its own execution.
@@ -71,6 +98,14 @@ export function replayTarget(
     findings,
     predicted,
   };
-  if (opts.explain) out.steps = recordTrace(model, token, run).steps;
+  if (opts.explain) {
+    out.steps = recordTrace(model, token, run).steps;
+    if (lockdep) {
+      // Steps without an event keep the lists of the step before.
+      for (let i = 0; i < out.steps.length; i++) lockdepHeld[i] ??= i ? lockdepHeld[i - 1] : [];
+      lockdepHeld.length = out.steps.length;
+      out.lockdepHeld = lockdepHeld;
+    }
+  }
   return out;
 }

@@ -3,6 +3,8 @@
 // whenever that changes.
 
 import type { Finding, TraceFileStep } from '../../engine/index.js';
+import type { LockRef } from '../../kernel/index.js';
+import { heldLocks } from '../../report/lockdep-text.js';
 import type { Provider } from '../provider.js';
 import type { ReplayResult } from '../replay.js';
 import { plain, type Style } from '../style.js';
@@ -21,9 +23,26 @@ export interface ReplayReport {
   result: ReplayResult;
 }
 
-function heldText(h: TraceFileStep['held'][number]): string {
-  if (!h.length) return 'nothing';
-  return h.map((x) => (x.mode === 'shared' ? `${x.cls} (read)` : x.cls)).join(', ');
+/**
+ * The locks a CPU holds. With lockdep's list: in its order (the order taken), with the lockdep maps
+ * no engine lock stands for (a jbd2 handle is a `jbd2_handle` hold only to lockdep), then the locks
+ * lockdep does not see (the page lock).
+ */
+function heldText(h: TraceFileStep['held'][number], lockdep?: readonly LockRef[]): string {
+  const mode = (read: boolean) => (read ? ' (read)' : '');
+  let all: string[];
+  if (!lockdep) all = h.map((x) => `${x.cls}${mode(x.mode === 'shared')}`);
+  else {
+    const engine = new Set(h.map((x) => x.cls));
+    const seen = new Set(lockdep.map((l) => l.cls));
+    all = [
+      ...lockdep.map((l) => `${l.cls}${mode(l.read !== 0)}${engine.has(l.cls) ? '' : ' (lockdep map)'}`),
+      ...h
+        .filter((x) => !seen.has(x.cls))
+        .map((x) => `${x.cls}${mode(x.mode === 'shared')} (not in lockdep)`),
+    ];
+  }
+  return all.length ? all.join(', ') : 'nothing';
 }
 
 /** The narrative rows: each step, and a `holds:` line when the stepping CPU's locks changed. */
@@ -31,12 +50,13 @@ export function explainLines(
   steps: readonly TraceFileStep[],
   threads: readonly string[],
   style: Style,
+  lockdepHeld?: readonly (readonly LockRef[][])[],
 ): string[] {
   const last = threads.map(() => 'nothing');
   const byStep = new Map(steps.map((s) => [s.i, s]));
   const rows = traceRows(steps, (s) => {
     const full = byStep.get(s.i)!;
-    const now = heldText(full.held[s.thread] ?? []);
+    const now = heldText(full.held[s.thread] ?? [], lockdepHeld && (lockdepHeld[s.i]?.[s.thread] ?? []));
     if (now === last[s.thread]) return undefined;
     last[s.thread] = now;
     return now;
@@ -65,13 +85,29 @@ export function replayText(rep: ReplayReport, style: Style = plain): string {
     `token: ${rep.token}`,
     describeOutcome(r, r.steps?.length),
   ];
+  if (r.executions > 1)
+    out.push(
+      `the token names ${r.executions} executions: the first ${r.executions - 1} only build lockdep's graph, the last is shown`,
+    );
   if (r.steps) {
-    out.push('', ...explainLines(r.steps, r.threads, style));
+    out.push('', ...explainLines(r.steps, r.threads, style, r.lockdepHeld));
     const end = r.steps[r.steps.length - 1];
+    const lockdepEnd = r.lockdepHeld?.[r.steps.length - 1];
     if (end) {
       out.push('', 'held at the end:');
       r.threads.forEach((name, i) => {
-        out.push(`  CPU${i} (${name}): ${heldText(end.held[i] ?? [])}   [${end.status[i]}]`);
+        out.push(
+          `  CPU${i} (${name}): ${heldText(end.held[i] ?? [], lockdepEnd && (lockdepEnd[i] ?? []))}   [${end.status[i]}]`,
+        );
+      });
+    }
+    if (lockdepEnd) {
+      out.push(
+        '',
+        "lockdep's held locks at the end (what a splat lists; lockdep does not see the page lock):",
+      );
+      r.threads.forEach((name, i) => {
+        out.push(...heldLocks({ name, id: i }, lockdepEnd[i] ?? []).map((l) => `  ${l}`));
       });
     }
   }
@@ -93,6 +129,15 @@ export function replayText(rep: ReplayReport, style: Style = plain): string {
     r.findings.length ? style.red(`${r.findings.length} finding(s) reproduced`) : style.green('no findings'),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** A step of the JSON output, with lockdep's held-lock list of each thread after it (class and read). */
+function withLockdep(st: TraceFileStep, lockdep: LockRef[][] | undefined) {
+  if (!lockdep) return st;
+  return {
+    ...st,
+    lockdep: st.held.map((_, t) => (lockdep[t] ?? []).map((l) => ({ cls: l.cls, read: l.read }))),
+  };
 }
 
 function wholeExecution(rep: ReplayReport): Finding {
@@ -128,7 +173,8 @@ export function renderReplay(rep: ReplayReport, format: Format, style: Style): s
           threads: r.threads,
           findings: r.findings,
           predicted: r.predicted,
-          ...(r.steps ? { steps: r.steps } : {}),
+          executions: r.executions,
+          ...(r.steps ? { steps: r.steps.map((st, i) => withLockdep(st, r.lockdepHeld?.[i])) } : {}),
         },
         null,
         2,
