@@ -47,14 +47,6 @@ describe('faultline check formats', () => {
     );
   });
 
-  it('mermaid: one finding as a sequence diagram, lock operations as arrows', async () => {
-    const r = await inProcess([...EX, 'check', 'abba', '--format', 'mermaid']);
-    expect(r.stdout.split('\n')[0]).toBe('sequenceDiagram');
-    expect(r.stdout).toContain('participant T0 as CPU0 (T0)');
-    expect(r.stdout).toMatch(/participant L\d as A/);
-    expect(r.stdout).toMatch(/T1-xL\d: 2: lock A \[blocked/);
-  });
-
   it('--finding N shows only that finding', async () => {
     const args = ['--provider', TOY, 'check', 'fault-and-writes', '--kernel', 'rc1', '--fs', 'ext4'];
     const all = await inProcess(args);

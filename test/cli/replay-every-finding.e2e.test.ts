@@ -1,12 +1,18 @@
 // Issue #6: every finding a command prints replays, from its token, to the same finding. A matrix
 // over a plan small enough for a test (3 kernels, ext4, 4 scenarios: about 12 s of exploration)
 // that still shows every kind of finding the built-in suite produces, spawned as a user runs it;
-// then each printed occurrence replayed in this process and its signature looked for.
+// then each printed occurrence replayed in this process and its signature looked for, and its
+// `--format mermaid` diagrams put through Mermaid's parser.
 
 import { describe, expect, it } from 'vitest';
+import { findingMermaid } from '../../src/cli/format/mermaid.js';
+import { renderReplay } from '../../src/cli/format/replay-report.js';
 import { loadProvider } from '../../src/cli/provider.js';
+import { replayTarget } from '../../src/cli/replay.js';
+import { plain } from '../../src/cli/style.js';
 import { buildTargetModel, resolveFs, resolveKernel, resolveScenario } from '../../src/cli/target.js';
 import { replay, signatureOf } from '../../src/engine/index.js';
+import { mermaidVerdict } from './mermaid-parse.js';
 import { faultline, inProcess } from './run-cli.js';
 
 const PLAN = [
@@ -41,18 +47,37 @@ interface MatrixJson {
   }[];
 }
 
-/** Signatures of the findings `token` replays to on that kernel, filesystem and scenario. */
-async function replayedSignatures(o: { kernel: string; fs: string; scenario: string; token: string }) {
+type Occurrence = { kernel: string; fs: string; scenario: string; token: string };
+
+async function targetOf(o: Occurrence) {
   const p = await loadProvider(undefined);
   const scenario = resolveScenario(p, o.scenario);
   const kernel = resolveKernel(p, o.kernel);
-  const model = buildTargetModel(p, {
-    scenario,
-    scenarioRef: o.scenario,
-    kernel,
-    fs: resolveFs(p, scenario, o.fs),
-  });
-  return replay(model, o.token).findings.map((f) => signatureOf(f));
+  return { p, target: { scenario, scenarioRef: o.scenario, kernel, fs: resolveFs(p, scenario, o.fs) } };
+}
+
+/** Signatures of the findings `token` replays to on that kernel, filesystem and scenario (engine `replay`). */
+async function replayedSignatures(o: Occurrence): Promise<string[]> {
+  const { p, target } = await targetOf(o);
+  return replay(buildTargetModel(p, target), o.token).findings.map((f) => signatureOf(f));
+}
+
+/**
+ * Mermaid's verdict on the diagrams `--format mermaid` prints for the finding (check, matrix
+ * witnesses) and for the replayed execution (replay), or '' when both are sequence diagrams.
+ */
+async function mermaidProblems(o: Occurrence, signature: string): Promise<string> {
+  const { p, target } = await targetOf(o);
+  const r = replayTarget(p, target, o.token, { explain: true });
+  const f = r.findings.find((x) => x.signature === signature);
+  const diagrams = [renderReplay({ provider: p, target, token: o.token, result: r }, 'mermaid', plain)];
+  if (f) diagrams.push(findingMermaid(f).join('\n'));
+  const problems: string[] = [];
+  for (const d of diagrams) {
+    const v = await mermaidVerdict(d);
+    if (v !== 'sequence') problems.push(`${v}\n${d}`);
+  }
+  return problems.join('\n');
 }
 
 describe('every printed finding replays to itself', () => {
@@ -71,6 +96,10 @@ describe('every printed finding replays to itself', () => {
           failures.push(
             `${f.signature} on ${o.kernel}/${o.fs} ${o.scenario} ${o.token}: replays to ${got.join(' ; ')}`,
           );
+        // The diagrams of one occurrence per finding (they differ only in the steps drawn).
+        if (o !== f.occurrences[0]) continue;
+        const mermaid = await mermaidProblems(o, f.signature);
+        if (mermaid) failures.push(`mermaid of ${f.signature} on ${o.kernel} ${o.scenario}: ${mermaid}`);
       }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThanOrEqual(m.findings.length);
