@@ -113,18 +113,57 @@ export interface MatrixCell {
   key: string;
 }
 
-/**
- * The runs of a plan, in order: version, then filesystem, then scenario; with a shard, only that
- * shard's runs. Shards take the cells round-robin (cell i goes to shard i mod N + 1) rather than
- * in contiguous blocks: costs cluster along the plan's order (some versions, ext4, a few scenarios
- * explore far more executions), so contiguous blocks would leave one shard most of the work, while
- * round-robin gives every shard a share of each version and filesystem. (When N divides the number
- * of scenarios, each scenario stays on one shard.)
- */
+/** The runs of a plan, in order: version, then filesystem, then scenario; with a shard, only that shard's. */
 export function matrixCells(plan: MatrixPlan): MatrixCell[] {
   const all = planCells(plan);
   const shard = plan.shard;
-  return shard ? all.filter((_, i) => i % shard.count === shard.index - 1) : all;
+  if (!shard) return all;
+  const dealt = dealShards(
+    all.map((c) => c.key),
+    shard.count,
+  );
+  return all.filter((_, i) => dealt[i] === shard.index);
+}
+
+/**
+ * The shard (1..count) of each run, given every run's key in plan order. The runs are dealt
+ * round-robin in scenario-major order (scenario, then filesystem, then version). A scenario costs
+ * about the same on every version, and a few scenarios cost most of a matrix, so dealing each
+ * scenario's runs to the shards in turn gives every shard its share of the costly ones. On the DAX
+ * matrix, contiguous blocks balance worse, and round-robin in plan order much worse whenever N
+ * divides the runs per version (the same scenarios then land on the same shard); BENCHMARKS.md.
+ */
+export function dealShards(keys: readonly string[], count: number): number[] {
+  const parts = keys.map(splitKey);
+  const rank = (values: string[]) => {
+    const m = new Map<string, number>();
+    for (const v of values) if (!m.has(v)) m.set(v, m.size);
+    return m;
+  };
+  const scenario = rank(parts.map((p) => p.scenario));
+  const fs = rank(parts.map((p) => p.fs));
+  const kernel = rank(parts.map((p) => p.kernel));
+  const order = keys
+    .map((_, i) => i)
+    .sort(
+      (a, b) =>
+        scenario.get(parts[a].scenario)! - scenario.get(parts[b].scenario)! ||
+        fs.get(parts[a].fs)! - fs.get(parts[b].fs)! ||
+        kernel.get(parts[a].kernel)! - kernel.get(parts[b].kernel)! ||
+        a - b,
+    );
+  const shard = new Array<number>(keys.length);
+  order.forEach((cell, position) => {
+    shard[cell] = (position % count) + 1;
+  });
+  return shard;
+}
+
+/** A run's key, `version|fs|scenario`: version and filesystem names have no '|'; scenario names may. */
+function splitKey(key: string): { kernel: string; fs: string; scenario: string } {
+  const a = key.indexOf('|');
+  const b = key.indexOf('|', a + 1);
+  return { kernel: key.slice(0, a), fs: key.slice(a + 1, b), scenario: key.slice(b + 1) };
 }
 
 function planCells(plan: MatrixPlan): MatrixCell[] {

@@ -72,7 +72,7 @@ function shardOptions(cmd: Command): Command {
   return cmd
     .option(
       '--shard <I/N>',
-      'run only shard I of N (1-based; runs taken round-robin); merge the --out files with faultline merge',
+      "run only shard I of N (1-based; each scenario's runs dealt to the shards in turn); merge the --out files with faultline merge",
       (v: string) => {
         try {
           return parseShard(v);

@@ -7,7 +7,14 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from './errors.js';
-import { type MatrixResult, matrixResult, type PlanIdentity, type RunRecord, type Shard } from './matrix.js';
+import {
+  dealShards,
+  type MatrixResult,
+  matrixResult,
+  type PlanIdentity,
+  type RunRecord,
+  type Shard,
+} from './matrix.js';
 
 export const SHARD_FORMAT = 'faultline-shard/1';
 
@@ -126,11 +133,12 @@ export function mergeShards(files: readonly string[]): { command: ShardCommand; 
         `(given: ${[...byIndex].map(([i, f]) => `${i}/${count} ${f}`).join(', ')})`,
     );
 
-  // Each shard's runs must be its own cells (round-robin, as matrixCells splits), in order.
+  // Each shard's runs must be its own cells (dealt as matrixCells deals them), in plan order.
   const keys = first.data.cells;
+  const dealt = dealShards(keys, count);
   const byKey = new Map<string, RunRecord>();
   for (const { file, data } of shards) {
-    const own = keys.filter((_, i) => i % count === data.shard.index - 1);
+    const own = keys.filter((_, i) => dealt[i] === data.shard.index);
     let at = 0;
     for (const r of data.runs) {
       const k = runKey(r);
