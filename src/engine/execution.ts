@@ -15,7 +15,7 @@
 //   (a grant or wake-up writing the woken thread's object, read by its `resume`) order events
 //   for happens-before but are never reversible races.
 
-import type { ExecutionContext, FinalView, Model, Monitor } from './model.js';
+import type { EngineEvent, ExecutionContext, FinalView, Model, Monitor } from './model.js';
 import type { AnyHandle, Cell, Lock, ObjectRegistry, WaitQueue, World } from './objects.js';
 import {
   type FindingSpec,
@@ -71,6 +71,18 @@ interface Holder {
 interface LockState {
   holders: Holder[];
   waiters: Holder[];
+}
+
+/** Is some hold exclusive? */
+function anyExclusive(holds: readonly Holder[]): boolean {
+  for (const h of holds) if (h.mode === 'exclusive') return true;
+  return false;
+}
+
+/** Remove `a[i]` in place (no array of removed elements, unlike splice). */
+function removeAt<T>(a: T[], i: number): void {
+  for (let k = i + 1; k < a.length; k++) a[k - 1] = a[k];
+  a.pop();
 }
 
 type WaitTarget =
@@ -161,7 +173,10 @@ export class Execution<S = unknown> implements ExecutionContext {
   readonly schedule: number[] = [];
   /** Choice values in the order they were made. */
   readonly choices: number[] = [];
-  /** Accesses of each step (obj << 2 | flags); read-only, shared between steps. */
+  /**
+   * Accesses of each step (obj << 2 | flags; read-only, shared between steps), kept with the step
+   * records (`keepTrace`); `stepThread` returns them either way.
+   */
   readonly accesses: (readonly number[])[] = [];
   readonly records: StepRecord[] = [];
   readonly raised: RaisedFinding[] = [];
@@ -449,7 +464,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           th.resumeValue = undefined;
           if (th.waitingFor?.kind === 'lock') {
             const w = th.waitingFor;
-            this.emit({ type: 'acquired', thread: th.id, lock: w.lock, mode: w.mode, how: 'granted' });
+            this.emitAcquired(th.id, w.lock, w.mode, 'granted');
           }
           th.waitingFor = null;
           break;
@@ -482,7 +497,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     }
     if (this.keepTrace && this.curNote !== undefined) this.records[pos].note = this.curNote;
     const acc = accessSet(this.cur, this.curN);
-    this.accesses.push(acc);
+    if (this.keepTrace) this.accesses.push(acc);
     if (this.outcome === 'running') this.checkEnd();
     return acc;
   }
@@ -830,8 +845,57 @@ export class Execution<S = unknown> implements ExecutionContext {
     for (const m of this.monitors) m.onEvent?.(e, this);
   }
 
+  // The most frequent events are one object each, refilled for every emit: a monitor reads an
+  // event during onEvent and keeps none of it (see Monitor.onEvent).
+  private readonly accessEvent: Extract<EngineEvent, { type: 'access' }> = {
+    type: 'access',
+    thread: 0,
+    cell: undefined as unknown as Cell<unknown>,
+    write: false,
+    info: undefined,
+    wait: undefined,
+  };
+  private readonly acquireEvent: Extract<EngineEvent, { type: 'acquire' }> = {
+    type: 'acquire',
+    thread: 0,
+    lock: undefined as unknown as Lock,
+    mode: 'exclusive',
+    try: false,
+    info: undefined,
+  };
+  private readonly acquiredEvent: Extract<EngineEvent, { type: 'acquired' }> = {
+    type: 'acquired',
+    thread: 0,
+    lock: undefined as unknown as Lock,
+    mode: 'exclusive',
+    how: 'immediate',
+  };
+  private readonly releaseEvent: Extract<EngineEvent, { type: 'release' }> = {
+    type: 'release',
+    thread: 0,
+    lock: undefined as unknown as Lock,
+    mode: 'exclusive',
+    info: undefined,
+  };
+
   private emitAccess(th: ThreadRec, cell: Cell<unknown>, write: boolean, info: unknown): void {
-    if (this.monitors.length) this.emit({ type: 'access', thread: th.id, cell, write, info });
+    if (!this.monitors.length) return;
+    const e = this.accessEvent;
+    e.thread = th.id;
+    e.cell = cell;
+    e.write = write;
+    e.info = info;
+    this.emit(e);
+  }
+
+  private emitAcquired(t: number, lock: Lock, mode: LockMode, how: 'immediate' | 'try' | 'granted'): void {
+    if (!this.monitors.length) return;
+    const e = this.acquiredEvent;
+    e.thread = t;
+    e.lock = lock;
+    e.mode = mode;
+    e.how = how;
+    this.emit(e);
   }
 
   // ---- locks -----------------------------------------------------------------------------------
@@ -839,8 +903,7 @@ export class Execution<S = unknown> implements ExecutionContext {
   private grantable(st: LockState, mode: LockMode): boolean {
     if (st.waiters.length) return false;
     if (mode === 'exclusive') return st.holders.length === 0;
-    for (const h of st.holders) if (h.mode === 'exclusive') return false;
-    return true;
+    return !anyExclusive(st.holders);
   }
 
   private take(th: ThreadRec, lock: Lock, st: LockState, mode: LockMode): void {
@@ -863,19 +926,28 @@ export class Execution<S = unknown> implements ExecutionContext {
   ): boolean {
     const st = this.locks[lock.id];
     if (!st || st.waiters.length) return false;
-    if (kind === 'acquire') return mode === 'shared' && !st.holders.some((h) => h.mode === 'exclusive');
+    if (kind === 'acquire') return mode === 'shared' && !anyExclusive(st.holders);
     if (mode === 'exclusive') return false;
-    return st.holders.some((h) => h.t === th.id && h.mode === 'shared');
+    for (const h of st.holders) if (h.t === th.id && h.mode === 'shared') return true;
+    return false;
   }
 
   private doAcquire(th: ThreadRec, lock: Lock, mode: LockMode, isTry: boolean, info: unknown): boolean {
     const st = this.locks[lock.id];
     if (!st) throw new Error(`lock '${lock.key}' was never declared`);
     this.touch(lock.id, !this.sharedCommutes(th, lock, mode, 'acquire'));
-    this.emit({ type: 'acquire', thread: th.id, lock, mode, try: isTry, info });
+    if (this.monitors.length) {
+      const e = this.acquireEvent;
+      e.thread = th.id;
+      e.lock = lock;
+      e.mode = mode;
+      e.try = isTry;
+      e.info = info;
+      this.emit(e);
+    }
     if (this.grantable(st, mode)) {
       this.take(th, lock, st, mode);
-      this.emit({ type: 'acquired', thread: th.id, lock, mode, how: isTry ? 'try' : 'immediate' });
+      this.emitAcquired(th.id, lock, mode, isTry ? 'try' : 'immediate');
       this.stepValue = true;
       return true;
     }
@@ -897,7 +969,12 @@ export class Execution<S = unknown> implements ExecutionContext {
     const st = this.locks[lock.id];
     if (!st) throw new Error(`lock '${lock.key}' was never declared`);
     this.touch(lock.id, !this.sharedCommutes(th, lock, mode, 'release'));
-    let hi = st.holders.findIndex((h) => h.t === th.id);
+    let hi = -1;
+    for (let k = 0; k < st.holders.length; k++)
+      if (st.holders[k].t === th.id) {
+        hi = k;
+        break;
+      }
     if (hi < 0 && lock.ownerless && st.holders.length) hi = 0;
     if (hi < 0) {
       this.emit({ type: 'bad-unlock', thread: th.id, lock, mode, held: undefined, downgrade: false, info });
@@ -929,11 +1006,21 @@ export class Execution<S = unknown> implements ExecutionContext {
       });
       this.curNote = `bad unlock: held ${holder.mode}`;
     }
-    st.holders.splice(hi, 1);
+    removeAt(st.holders, hi);
     const owner = this.threads[holder.t];
-    const oi = owner.heldLocks.findIndex((h) => h.lock.id === lock.id);
-    if (oi >= 0) owner.heldLocks.splice(oi, 1);
-    this.emit({ type: 'release', thread: th.id, lock, mode: holder.mode, info });
+    for (let k = 0; k < owner.heldLocks.length; k++)
+      if (owner.heldLocks[k].lock.id === lock.id) {
+        removeAt(owner.heldLocks, k);
+        break;
+      }
+    if (this.monitors.length) {
+      const e = this.releaseEvent;
+      e.thread = th.id;
+      e.lock = lock;
+      e.mode = holder.mode;
+      e.info = info;
+      this.emit(e);
+    }
     this.grantWaiters(lock, st);
   }
 
@@ -965,20 +1052,19 @@ export class Execution<S = unknown> implements ExecutionContext {
 
   /** FIFO hand-off: the head writer alone, or the run of readers at the head. */
   private grantWaiters(lock: Lock, st: LockState): void {
-    const granted: string[] = [];
+    let granted: string[] | undefined;
     while (st.waiters.length) {
       const w = st.waiters[0];
-      const ok =
-        w.mode === 'exclusive' ? st.holders.length === 0 : !st.holders.some((h) => h.mode === 'exclusive');
+      const ok = w.mode === 'exclusive' ? st.holders.length === 0 : !anyExclusive(st.holders);
       if (!ok) break;
       st.waiters.shift();
       const wt = this.threads[w.t];
       this.take(wt, lock, st, w.mode);
       this.unblock(w.t, true);
-      granted.push(wt.name);
+      (granted ??= []).push(wt.name);
       if (w.mode === 'exclusive') break;
     }
-    if (granted.length) this.curNote = `granted to ${granted.join(', ')}`;
+    if (granted) this.curNote = `granted to ${granted.join(', ')}`;
   }
 
   // ---- wait queues and join --------------------------------------------------------------------

@@ -89,6 +89,7 @@ export interface ExecutionContext {
 
 export interface Monitor {
   beginExecution?(x: ExecutionContext): void;
+  /** `e` is valid only during the call: the engine reuses event objects, so copy what you keep. */
   onEvent?(e: EngineEvent, x: ExecutionContext): void;
   /** Called once at the end of each execution; `outcome` says how it ended. */
   endExecution?(x: ExecutionContext, outcome: string): void;

@@ -69,25 +69,167 @@ export interface ThreadHandle {
   readonly local: Record<string, unknown>;
 }
 
+// ---- one-step ops: the helpers most model steps go through --------------------------------------
+//
+// `yield* read(cell)` must yield one op and return the value the engine resumes it with. A
+// generator per call costs a generator object, the op and an iterator result per yield; these
+// helpers return the op itself, which is its own iterator, and every step shares two iterator
+// results (`yield*` passes an inner result through unchanged, and the engine reads it at once).
+
+const YIELDED: { value: any; done: false } = { value: undefined, done: false };
+const RETURNED: { value: any; done: true } = { value: undefined, done: true };
+
+/** An op that `yield*` runs as a one-step generator: it yields itself, then returns the value sent. */
+abstract class OneStep {
+  #yielded = false;
+  next(sent?: unknown): IteratorResult<Op, unknown> {
+    if (!this.#yielded) {
+      this.#yielded = true;
+      YIELDED.value = this;
+      return YIELDED;
+    }
+    RETURNED.value = sent;
+    return RETURNED;
+  }
+  return(value?: unknown): IteratorResult<Op, unknown> {
+    this.#yielded = true;
+    RETURNED.value = value;
+    return RETURNED;
+  }
+  throw(e: unknown): IteratorResult<Op, unknown> {
+    this.#yielded = true;
+    throw e;
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+  /** Ready to be yielded again (shared inline ops, consumed before any model code runs again). */
+  protected rearm(): this {
+    this.#yielded = false;
+    return this;
+  }
+}
+
+const asGen = <T>(op: OneStep): Generator<Op, T, any> => op as unknown as Generator<Op, T, any>;
+
+class AcquireOp extends OneStep {
+  readonly k = 'acquire';
+  readonly try: boolean;
+  constructor(
+    readonly lock: Lock,
+    readonly mode: LockMode,
+    isTry: boolean,
+    readonly info: unknown,
+  ) {
+    super();
+    this.try = isTry;
+  }
+}
+
+class ReleaseOp extends OneStep {
+  readonly k = 'release';
+  constructor(
+    readonly lock: Lock,
+    readonly mode: LockMode | undefined,
+    readonly info: unknown,
+  ) {
+    super();
+  }
+}
+
+class ReadOp extends OneStep {
+  readonly k = 'read';
+  constructor(
+    readonly cell: Cell<unknown>,
+    readonly info: unknown,
+  ) {
+    super();
+  }
+}
+
+class WriteOp extends OneStep {
+  readonly k = 'write';
+  constructor(
+    readonly cell: Cell<unknown>,
+    readonly value: unknown,
+    readonly info: unknown,
+  ) {
+    super();
+  }
+}
+
+class UpdateOp extends OneStep {
+  readonly k = 'update';
+  constructor(
+    readonly cell: Cell<unknown>,
+    readonly fn: (old: any) => unknown,
+    readonly info: unknown,
+  ) {
+    super();
+  }
+}
+
+class CallOp extends OneStep {
+  readonly k = 'call';
+  constructor(
+    readonly fn: string,
+    readonly body: Generator<Op, unknown, any>,
+  ) {
+    super();
+  }
+}
+
+/**
+ * Inline ops without a result of their own: one shared object each, since the engine consumes an
+ * inline op before any model code runs again.
+ */
+class AtOp extends OneStep {
+  readonly k = 'at';
+  label = '';
+  with(label: string): this {
+    this.label = label;
+    return this.rearm();
+  }
+}
+const AT = new AtOp();
+
+class NoteOp extends OneStep {
+  readonly k = 'note';
+  data: unknown = undefined;
+  with(data: unknown): this {
+    this.data = data;
+    return this.rearm();
+  }
+}
+const NOTE = new NoteOp();
+
+class SelfOp extends OneStep {
+  readonly k = 'self';
+  again(): this {
+    return this.rearm();
+  }
+}
+const SELF = new SelfOp();
+
 // ---- typed generator helpers: the model API -------------------------------------------------
 
 /** Take `lock` in `mode`; sleeps (FIFO) until granted. */
-export function* acquire(lock: Lock, mode: LockMode = 'exclusive', info?: unknown): Generator<Op, void, any> {
-  yield { k: 'acquire', lock, mode, try: false, info };
+export function acquire(lock: Lock, mode: LockMode = 'exclusive', info?: unknown): Generator<Op, void, any> {
+  return asGen(new AcquireOp(lock, mode, false, info));
 }
 
 /** Try to take `lock` in `mode` without sleeping; true when taken. */
-export function* tryAcquire(
+export function tryAcquire(
   lock: Lock,
   mode: LockMode = 'exclusive',
   info?: unknown,
 ): Generator<Op, boolean, any> {
-  return (yield { k: 'acquire', lock, mode, try: true, info }) as boolean;
+  return asGen(new AcquireOp(lock, mode, true, info));
 }
 
 /** Release `lock`. `mode` states what the caller believes it holds (checked: bad-unlock). */
-export function* release(lock: Lock, mode?: LockMode, info?: unknown): Generator<Op, void, any> {
-  yield { k: 'release', lock, mode, info };
+export function release(lock: Lock, mode?: LockMode, info?: unknown): Generator<Op, void, any> {
+  return asGen(new ReleaseOp(lock, mode, info));
 }
 
 /** Turn an exclusive hold into a shared one, waking shared waiters at the head of the queue. */
@@ -96,17 +238,17 @@ export function* downgrade(lock: Lock, info?: unknown): Generator<Op, void, any>
 }
 
 /** Read a cell. `info` is passed to monitors with the access (e.g. its guard lock). */
-export function* read<T>(cell: Cell<T>, info?: unknown): Generator<Op, T, any> {
-  return (yield { k: 'read', cell, info }) as T;
+export function read<T>(cell: Cell<T>, info?: unknown): Generator<Op, T, any> {
+  return asGen(new ReadOp(cell, info));
 }
 
-export function* write<T>(cell: Cell<T>, value: T, info?: unknown): Generator<Op, void, any> {
-  yield { k: 'write', cell, value, info };
+export function write<T>(cell: Cell<T>, value: T, info?: unknown): Generator<Op, void, any> {
+  return asGen(new WriteOp(cell, value, info));
 }
 
 /** Atomic read-modify-write; returns the new value. */
-export function* update<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Generator<Op, T, any> {
-  return (yield { k: 'update', cell, fn, info }) as T;
+export function update<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Generator<Op, T, any> {
+  return asGen(new UpdateOp(cell, fn, info));
 }
 
 /**
@@ -154,13 +296,13 @@ export const THROWN_IN = Symbol('faultline.thrownIn');
  * Run `body` as model function `fn`: traces and lock reports name it. The engine runs the body
  * on the thread's own call stack, so nesting costs nothing per op.
  */
-export function* call<T>(fn: string, body: Generator<Op, T, any>): Generator<Op, T, any> {
-  return (yield { k: 'call', fn, body }) as T;
+export function call<T>(fn: string, body: Generator<Op, T, any>): Generator<Op, T, any> {
+  return asGen(new CallOp(fn, body));
 }
 
 /** Name the current line of the model (shown in traces), e.g. `yield* at('dax.c:312 get_block')`. */
-export function* at(label: string): Generator<Op, void, any> {
-  yield { k: 'at', label };
+export function at(label: string): Generator<Op, void, any> {
+  return asGen(AT.with(label));
 }
 
 /** Record a finding and go on (a WARN, not a BUG). */
@@ -172,13 +314,13 @@ export function* report(finding: FindingSpec): Generator<Op, void, any> {
  * Tell the run's monitors something without a scheduling point (e.g. a lockdep-only map
  * acquisition such as `jbd2_handle`, which is no lock the engine schedules on).
  */
-export function* note(data: unknown): Generator<Op, void, any> {
-  yield { k: 'note', data };
+export function note(data: unknown): Generator<Op, void, any> {
+  return asGen(NOTE.with(data));
 }
 
 /** The running thread (the kernel's `current`). */
-export function* self(): Generator<Op, ThreadHandle, any> {
-  return (yield { k: 'self' }) as ThreadHandle;
+export function self(): Generator<Op, ThreadHandle, any> {
+  return asGen(SELF.again());
 }
 
 /**
