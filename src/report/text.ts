@@ -167,8 +167,9 @@ function circular(f: Finding): string[] {
 function replayParts(f: Finding, last: string): string[] {
   const n = f.token.split('+').length;
   if (n < 2) return [];
+  const first = n === 2 ? 'the first made an edge' : `the first ${n - 1} made edges`;
   return [
-    `replay runs ${n} executions with one lockdep: the first ${n - 1} made edges of the cycle ` +
+    `replay runs ${n} executions with one lockdep: ${first} of the cycle ` +
       `(lockdep's graph spans executions), the last ${last}`,
   ];
 }

@@ -75,3 +75,24 @@ describe('replay --explain on ext4 v4.4', () => {
     }
   });
 });
+
+describe('replay of a token that names several executions', () => {
+  it('says that the earlier ones only build lockdep state, and shows the cycle', async () => {
+    const provider = ['--provider', 'test/cli/fixtures/lockdep-orders.ts'];
+    const check = await inProcess([...provider, 'check', 'two-orders', '--format', 'json']);
+    const [cycle] = (
+      JSON.parse(check.stdout) as { findings: { kind: string; token: string; replay: string }[] }
+    ).findings;
+    expect(cycle.kind).toBe('circular-dependency');
+    expect(cycle.token.split('+')).toHaveLength(2);
+    const r = await inProcess([...cycle.replay.split(' ').slice(1)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "the token names 2 executions: the first only builds lockdep's graph, the last is shown",
+    );
+    expect(r.stdout).toContain(
+      "replay runs 2 executions with one lockdep: the first made an edge of the cycle (lockdep's graph spans executions), the last closes it",
+    );
+    expect(r.stdout).toContain('signature: circular-dependency|&A,&B|');
+  });
+});

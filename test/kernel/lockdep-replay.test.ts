@@ -27,6 +27,7 @@ import {
   wait_event,
   wake_up_all,
 } from '../../src/kernel/index.js';
+import { formatFinding } from '../../src/report/index.js';
 import { ofKind } from './helpers.js';
 
 interface Locks {
@@ -104,6 +105,10 @@ describe('a cycle whose edge two functions make, in different executions', () =>
       '&A->&B first_ab',
       '&B->&A ba',
     ]);
+    // The report says what the replay runs.
+    expect(formatFinding(c)).toContain(
+      "replay runs 2 executions with one lockdep: the first made an edge of the cycle (lockdep's graph spans executions), the last closes it",
+    );
     // The trace is that of the execution that closed the cycle, up to the closing acquisition.
     expect(c.trace.at(-1)?.op).toBe('mutex_lock(&A)');
     expect(c.trace.at(-1)?.fn).toBe('ba');

@@ -87,7 +87,7 @@ export function replayText(rep: ReplayReport, style: Style = plain): string {
   ];
   if (r.executions > 1)
     out.push(
-      `the token names ${r.executions} executions: the first ${r.executions - 1} only build lockdep's graph, the last is shown`,
+      `the token names ${r.executions} executions: ${r.executions === 2 ? 'the first only builds' : `the first ${r.executions - 1} only build`} lockdep's graph, the last is shown`,
     );
   if (r.steps) {
     out.push('', ...explainLines(r.steps, r.threads, style, r.lockdepHeld));
