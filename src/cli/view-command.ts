@@ -2,7 +2,14 @@
 // matrix result; served by view.ts.
 
 import { readFileSync } from 'node:fs';
-import { type Finding, recordTrace, replay, signatureOf, type TraceFile } from '../engine/index.js';
+import {
+  type Finding,
+  recordTrace,
+  replay,
+  signatureOf,
+  type TraceFile,
+  withoutHistory,
+} from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { findingReport } from './format/findings.js';
 import { checkFs, type Provider } from './provider.js';
@@ -14,7 +21,9 @@ export function traceForToken(p: Provider, t: Target, token: string): TraceFile 
   const model = buildTargetModel(p, t);
   const tf = recordTrace(model, token);
   const r = replay(model, token);
-  const spec = r.findings[0];
+  // The trace is that of the token's last execution (earlier ones, if any, only feed lockdep).
+  const raised = r.execution.raised[0];
+  const spec = raised && withoutHistory(raised.spec);
   if (spec) {
     const f: Finding = {
       ...spec,

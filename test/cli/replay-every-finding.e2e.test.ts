@@ -24,7 +24,7 @@ const PLAN = [
   'read-fault-vs-write-fault,write-fault-vs-write-fault,munmap-vs-truncate,pmd-write-fault',
 ];
 
-/** Every kind the built-in suite shows over all kernels and filesystems (a full `matrix`). */
+/** Every kind the built-in suite showed over all kernels and filesystems (a full `matrix`); the plan may show more. */
 const SUITE_KINDS = [
   'bad-unlock',
   'circular-dependency',
@@ -85,7 +85,7 @@ describe('every printed finding replays to itself', () => {
     const r = faultline(['matrix', ...PLAN, '--format', 'json']);
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(r.stdout) as MatrixJson;
-    expect([...new Set(m.findings.map((f) => f.kind))].sort()).toEqual(SUITE_KINDS);
+    expect([...new Set(m.findings.map((f) => f.kind))]).toEqual(expect.arrayContaining(SUITE_KINDS));
     const failures: string[] = [];
     let checked = 0;
     for (const f of m.findings)
