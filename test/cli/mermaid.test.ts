@@ -1,6 +1,6 @@
 // `--format mermaid` is valid Mermaid: diagrams go through Mermaid's own parser (mermaid.parse,
 // the grammar the browser renders with). Every finding of the DAX matrix plan is checked the
-// same way in replay-every-finding.e2e.test.ts.
+// same way in replay-every-finding-*.e2e.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { findingMermaid } from '../../src/cli/format/mermaid.js';
