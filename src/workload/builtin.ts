@@ -1,5 +1,6 @@
 // The built-in scenario suite: the situations of the 2015 reviews, each as small as it can be
-// (one file of one PMD = 4 pages, one or two pages touched, two threads).
+// (one file of one PMD = 4 pages, one or two pages touched, two threads). Scenarios that name
+// their filesystem (the ext4 ones: hole punch, the jbd2 commit) run only on it.
 
 import type { Scenario } from './scenario.js';
 
@@ -137,6 +138,54 @@ export const builtinScenarios: Scenario[] = [
     threads: [
       { name: 'reader', process: 'p1', actions: [{ do: 'load', map: 'h', page: 0 }] },
       { name: 'truncate', process: 'p2', actions: [{ do: 'truncate', size: 1 }] },
+    ],
+  },
+  {
+    name: 'ext4-read-fault-vs-write-fault-unwritten',
+    description:
+      'ext4: a read fault and a write fault on an unwritten extent; each converts it after zeroing (docs/findings.md E2), and in the 843172978bb9 states a read fault starts a journal handle inside i_mmap_rwsem (E7b).',
+    fs: 'ext4',
+    file: { size: 4, blocks: ['unwritten'] },
+    mappings: [shared('a', 'p1'), shared('b', 'p2')],
+    threads: [
+      { name: 'reader', process: 'p1', actions: [{ do: 'load', map: 'a', page: 0 }] },
+      { name: 'writer', process: 'p2', actions: [{ do: 'store', map: 'b', page: 0, value: 2 }] },
+    ],
+  },
+  {
+    name: 'ext4-write-fault-vs-truncate-cached-hole',
+    description:
+      "ext4 has no fault lock against truncate: a write fault over a cached hole page holds only the page lock in 843172978bb9's __dax_fault while ftruncate runs (docs/findings.md E6).",
+    fs: 'ext4',
+    file: { size: 4, blocks: ['hole'], cachedHoles: [0] },
+    mappings: [shared('a', 'p1')],
+    threads: [
+      { name: 'writer', process: 'p1', actions: [{ do: 'store', map: 'a', page: 0, value: 4 }] },
+      { name: 'truncate', process: 'p2', actions: [{ do: 'truncate', size: 0 }] },
+    ],
+  },
+  {
+    name: 'ext4-cow-fault-vs-punch',
+    description:
+      'ext4: a private (COW) write fault on written data while fallocate(PUNCH_HOLE) frees the block (i_mutex, two truncate_pagecache_range passes, the second under a journal handle).',
+    fs: 'ext4',
+    file: { size: 4, blocks: [{ written: 5 }] },
+    mappings: [{ id: 'a', process: 'p1', shared: false }],
+    threads: [
+      { name: 'cow', process: 'p1', actions: [{ do: 'store', map: 'a', page: 0, value: 3 }] },
+      { name: 'punch', process: 'p2', actions: [{ do: 'punch', page: 0, pages: 1 }] },
+    ],
+  },
+  {
+    name: 'ext4-write-fault-vs-commit',
+    description:
+      'ext4: a write fault on a hole holds a journal handle (v4.3+: from ext4_dax_fault; v4.2: from _ext4_get_block) while kjournald2 locks the running transaction and waits for its handles.',
+    fs: 'ext4',
+    file: { size: 4, blocks: ['hole'] },
+    mappings: [shared('a', 'p1')],
+    threads: [
+      { name: 'writer', process: 'p1', actions: [{ do: 'store', map: 'a', page: 0, value: 4 }] },
+      { name: 'kjournald2', process: 'kernel', actions: [{ do: 'commit' }] },
     ],
   },
 ];
