@@ -8,7 +8,8 @@ import { ext4InodeState } from './fs/ext4/index.js';
 import { I_MMAP_RWSEM_CLASS } from './fs/i_mmap.js';
 import { jbd2_journal_init } from './fs/jbd2/journal.js';
 import { xfsInodeState } from './fs/xfs/index.js';
-import { pmdCount } from './mm/pgtable.js';
+import { guard } from './guarded.js';
+import { pmdCount, vmaPmdOffset } from './mm/pgtable.js';
 import {
   type Extent,
   type Geometry,
@@ -49,7 +50,15 @@ export interface KernelStateSpec {
 /** Per-filesystem inode state, by filesystem name (ext4 adds its own). */
 export const fsInodeStates: Record<
   string,
-  (w: World, geo: Geometry) => { fsLocks: Record<string, Lock>; fsCells: Record<string, Cell<any>> }
+  (
+    w: World,
+    geo: Geometry,
+  ) => {
+    fsLocks: Record<string, Lock>;
+    fsCells: Record<string, Cell<any>>;
+    /** The lock of the file's extent map (XFS ILOCK, ext4 i_data_sem), for the race detector. */
+    extentLock: Lock;
+  }
 > = {
   xfs: xfsInodeState,
   ext4: ext4InodeState,
@@ -90,6 +99,7 @@ export function createKernelState(w: World, spec: KernelStateSpec): KState {
   const makeFsState = fsInodeStates[spec.fs];
   if (!makeFsState) throw new Error(`filesystem '${spec.fs}' has no inode state in this model`);
   const fsState = makeFsState(w, geo);
+  blocks.forEach((b, i) => guard(b, `extent map (block ${i})`, fsState.extentLock));
   const mms: Record<string, Mm> = {};
   for (const p of spec.processes) {
     mms[p] = {
@@ -101,29 +111,41 @@ export function createKernelState(w: World, spec: KernelStateSpec): KState {
         spec.mapped.filter((id) => spec.vmas.find((v) => v.id === id)?.mm === p),
       ),
     };
+    guard(mms[p].vmas, `${p} mm->mmap`, mms[p].mmap_sem);
   }
   const vmas: Record<string, VmaObjects> = {};
   for (const vma of spec.vmas) {
     const ptes = [];
     for (let i = 0; i < vma.pages; i++) ptes.push(w.cell<Pte>(`${vma.mm}.pte[${vma.id}+${i}]`, null));
     const pmds = [];
-    const ptls = [];
+    const ptls: Lock[] = [];
     for (let i = 0; i < pmdCount(vma, geo.pmdPages); i++) {
       pmds.push(w.cell<Pmd>(`${vma.mm}.pmd[${vma.id}#${i}]`, { kind: 'none' }));
       ptls.push(spin_lock_init(w, `${vma.mm}.ptl[${vma.id}#${i}]`, PTL_CLASS));
     }
+    ptes.forEach((c, i) => guard(c, `pte ${vma.id}+${i}`, ptls[pmdIndexOfVmaPage(vma, i, geo.pmdPages)]));
     vmas[vma.id] = { vma, ptes, pmds, ptls, freed: w.cell(`vma ${vma.id} freed`, false) };
   }
+  // Created in the order the objects always were (ids are given in creation order).
+  const i_mutex = mutex_init(w, 'inode->i_mutex', I_MUTEX_CLASS);
+  const i_size = w.cell('i_size', spec.size);
+  const i_mmap_rwsem = init_rwsem(w, 'mapping->i_mmap_rwsem', I_MMAP_RWSEM_CLASS);
+  const nrpages = w.cell('mapping->nrpages', spec.cachedHoles.length);
+  const i_mmap = guard(
+    w.cell<readonly string[]>('mapping->i_mmap', [...spec.mapped]),
+    'mapping->i_mmap',
+    i_mmap_rwsem,
+  );
   return {
     geo,
     inode: {
-      i_mutex: mutex_init(w, 'inode->i_mutex', I_MUTEX_CLASS),
-      i_size: w.cell('i_size', spec.size),
+      i_mutex,
+      i_size,
       blocks,
       mapping: {
-        i_mmap_rwsem: init_rwsem(w, 'mapping->i_mmap_rwsem', I_MMAP_RWSEM_CLASS),
-        nrpages: w.cell('mapping->nrpages', spec.cachedHoles.length),
-        i_mmap: w.cell<readonly string[]>('mapping->i_mmap', [...spec.mapped]),
+        i_mmap_rwsem,
+        nrpages,
+        i_mmap,
         pages,
       },
       fsLocks: fsState.fsLocks,
@@ -136,3 +158,7 @@ export function createKernelState(w: World, spec: KernelStateSpec): KState {
     vmas,
   };
 }
+
+/** pmdIndexOf() before there is a Sys: the PMD entry of the vma covering vma page `i`. */
+const pmdIndexOfVmaPage = (vma: Vma, i: number, pmdPages: number): number =>
+  Math.floor((i + vmaPmdOffset(vma)) / pmdPages);

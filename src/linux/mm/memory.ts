@@ -8,6 +8,9 @@ import { lock_page, spin_lock, spin_unlock, unlock_page } from '../../kernel/ind
 import { pmem_load } from '../drivers/nvdimm/pmem.js';
 import { i_mmap_lock_write, i_mmap_unlock_read, i_mmap_unlock_write } from '../fs/i_mmap.js';
 import { fsOpsOf } from '../fs/registry.js';
+// PTE stores are word-sized and single-copy atomic (set_pte_at, xchg in ptep_get_and_clear), so they
+// are marked: the lockless read in handle_pte_fault does not race with them; the ptl is still checked.
+import { kload, kreadOnce, kwriteOnce } from '../guarded.js';
 import {
   FAULT_FLAG_MKWRITE,
   FAULT_FLAG_WRITE,
@@ -102,11 +105,12 @@ export function* handle_pte_fault(sys: Sys, vma: Vma, vpage: number, flags: numb
     'handle_pte_fault',
     (function* () {
       const pte = pteOf(sys, vma, vpage);
-      const entry = yield* read(pte, { api: 'handle_pte_fault' });
+      // the lockless `entry = *pte`, re-checked with pte_same() under the ptl
+      const entry = yield* kreadOnce(pte, 'handle_pte_fault');
       if (!entry) return yield* sys.k.do_fault(sys, vma, vpage, flags, entry);
       const ptl = ptlOf(sys, vma, vpage);
       yield* spin_lock(ptl);
-      const cur = yield* read(pte, { api: 'pte_same' });
+      const cur = yield* kload(pte, 'pte_same');
       if (!pte_same(cur, entry)) {
         yield* spin_unlock(ptl);
         return 0;
@@ -151,7 +155,7 @@ export function* __do_fault(
 // Models do_set_pte() (v4.2-v4.4): install a page (file page read-only or writable, or a new
 // anonymous page) under the ptl, which the caller holds.
 export function* do_set_pte(sys: Sys, vma: Vma, vpage: number, entry: NonNullable<Pte>): G {
-  yield* write(pteOf(sys, vma, vpage), entry, { api: 'do_set_pte' });
+  yield* kwriteOnce(pteOf(sys, vma, vpage), entry, 'do_set_pte');
   if (entry.kind === 'page') yield* update(entry.page.mapcount, (n) => n + 1, { api: 'page_add_file_rmap' });
 }
 
@@ -164,7 +168,7 @@ export function* do_read_fault(sys: Sys, vma: Vma, vpage: number, flags: number,
       if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) return ret;
       const ptl = ptlOf(sys, vma, vpage);
       yield* spin_lock(ptl);
-      const cur = yield* read(pteOf(sys, vma, vpage), { api: 'pte_same' });
+      const cur = yield* kload(pteOf(sys, vma, vpage), 'pte_same');
       if (!pte_same(cur, orig)) {
         yield* spin_unlock(ptl);
         if (page) yield* unlock_page(page.lock);
@@ -200,7 +204,7 @@ export function makeDoCowFault(release: 'read' | 'write') {
         if (page) new_page.value = 0;
         const ptl = ptlOf(sys, vma, vpage);
         yield* spin_lock(ptl);
-        const cur = yield* read(pteOf(sys, vma, vpage), { api: 'pte_same' });
+        const cur = yield* kload(pteOf(sys, vma, vpage), 'pte_same');
         if (!pte_same(cur, orig)) {
           yield* spin_unlock(ptl);
           if (page) yield* unlock_page(page.lock);
@@ -237,7 +241,7 @@ export function* do_shared_fault(sys: Sys, vma: Vma, vpage: number, flags: numbe
       if (!tmp || tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) return tmp;
       const ptl = ptlOf(sys, vma, vpage);
       yield* spin_lock(ptl);
-      const cur = yield* read(pteOf(sys, vma, vpage), { api: 'pte_same' });
+      const cur = yield* kload(pteOf(sys, vma, vpage), 'pte_same');
       if (!pte_same(cur, orig)) {
         yield* spin_unlock(ptl);
         yield* unlock_page(page.lock);
@@ -301,7 +305,7 @@ export function* do_wp_page(sys: Sys, vma: Vma, vpage: number, orig: NonNullable
 
 // Models wp_page_reuse() (v4.2-v4.4): make the entry writable and drop the ptl.
 function* wp_page_reuse(sys: Sys, vma: Vma, vpage: number, orig: NonNullable<Pte>): G<number> {
-  yield* write(pteOf(sys, vma, vpage), { ...orig, write: true }, { api: 'wp_page_reuse' });
+  yield* kwriteOnce(pteOf(sys, vma, vpage), { ...orig, write: true }, 'wp_page_reuse');
   yield* spin_unlock(ptlOf(sys, vma, vpage));
   return VM_FAULT_WRITE;
 }
@@ -326,7 +330,7 @@ export function* wp_pfn_shared(sys: Sys, vma: Vma, vpage: number, orig: NonNulla
         const ret = yield* pfn_mkwrite(sys, vma, vmf);
         if (ret & VM_FAULT_ERROR) return ret;
         yield* spin_lock(ptl);
-        const cur = yield* read(pteOf(sys, vma, vpage), { api: 'pte_same' });
+        const cur = yield* kload(pteOf(sys, vma, vpage), 'pte_same');
         if (!pte_same(cur, orig)) {
           yield* at('raced with another fault or a zap: no write-enable');
           yield* spin_unlock(ptl);
@@ -350,13 +354,13 @@ export function* wp_page_shared(sys: Sys, vma: Vma, vpage: number, orig: NonNull
       const tmp = yield* sys.k.do_page_mkwrite(sys, vma, vpage, orig.page);
       if (!tmp || tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) return tmp;
       yield* spin_lock(ptl);
-      const cur = yield* read(pteOf(sys, vma, vpage), { api: 'pte_same' });
+      const cur = yield* kload(pteOf(sys, vma, vpage), 'pte_same');
       if (!pte_same(cur, orig)) {
         yield* unlock_page(orig.page.lock);
         yield* spin_unlock(ptl);
         return 0;
       }
-      yield* write(pteOf(sys, vma, vpage), { ...orig, write: true }, { api: 'wp_page_reuse' });
+      yield* kwriteOnce(pteOf(sys, vma, vpage), { ...orig, write: true }, 'wp_page_reuse');
       yield* spin_unlock(ptl);
       yield* unlock_page(orig.page.lock);
       return VM_FAULT_WRITE;
@@ -376,9 +380,9 @@ export function* wp_page_copy(sys: Sys, vma: Vma, vpage: number, orig: NonNullab
       else if (orig.kind === 'anon') value = orig.value;
       const ptl = ptlOf(sys, vma, vpage);
       yield* spin_lock(ptl);
-      const cur = yield* read(pteOf(sys, vma, vpage), { api: 'pte_same' });
+      const cur = yield* kload(pteOf(sys, vma, vpage), 'pte_same');
       if (pte_same(cur, orig)) {
-        yield* write(pteOf(sys, vma, vpage), { kind: 'anon', value, write: true }, { api: 'wp_page_copy' });
+        yield* kwriteOnce(pteOf(sys, vma, vpage), { kind: 'anon', value, write: true }, 'wp_page_copy');
         if (orig.kind === 'page')
           yield* update(orig.page.mapcount, (n) => n - 1, { api: 'page_remove_rmap' });
       }
@@ -398,11 +402,11 @@ export function* vm_insert_mixed(sys: Sys, vma: Vma, vpage: number, pfn: number)
       const ptl = ptlOf(sys, vma, vpage);
       yield* spin_lock(ptl);
       const pte = pteOf(sys, vma, vpage);
-      const cur = yield* read(pte, { api: 'pte_none' });
+      const cur = yield* kload(pte, 'pte_none');
       let ret = 0;
       if (cur)
         ret = -16; // -EBUSY
-      else yield* write(pte, { kind: 'pfn', pfn, write: false }, { api: 'set_pte_at' });
+      else yield* kwriteOnce(pte, { kind: 'pfn', pfn, write: false }, 'set_pte_at');
       yield* spin_unlock(ptl);
       return ret;
     })(),
@@ -461,7 +465,7 @@ export function* unmap_mapping_range_tree(sys: Sys, details: ZapDetails): G {
   yield* call(
     'unmap_mapping_range_tree',
     (function* () {
-      const ids = yield* read(sys.st.inode.mapping.i_mmap, { api: 'vma_interval_tree_foreach' });
+      const ids = yield* kload(sys.st.inode.mapping.i_mmap, 'vma_interval_tree_foreach');
       for (const id of ids) {
         const vma = sys.st.vmas[id].vma;
         const lo = Math.max(details.first, vma.pgoff);
@@ -515,11 +519,11 @@ export function* zap_range(sys: Sys, vma: Vma, from: number, to: number, details
       yield* spin_lock(ptl);
       for (let p = v; p <= end; p++) {
         const pte = pteOf(sys, vma, p);
-        const cur = yield* read(pte, { api: 'zap_pte_range' });
+        const cur = yield* kload(pte, 'zap_pte_range');
         if (!cur) continue;
         // check_mapping: skip pages of other mappings (anonymous COW copies) unless even_cows
         if (cur.kind === 'anon' && details && !details.even_cows) continue;
-        yield* write(pte, null, { api: 'ptep_get_and_clear' });
+        yield* kwriteOnce(pte, null, 'ptep_get_and_clear');
         if (cur.kind === 'page') yield* update(cur.page.mapcount, (n) => n - 1, { api: 'page_remove_rmap' });
       }
       yield* spin_unlock(ptl);

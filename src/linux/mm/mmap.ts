@@ -7,6 +7,7 @@
 import { call, update, write } from '../../engine/index.js';
 import { down_write, up_write } from '../../kernel/index.js';
 import { i_mmap_lock_write, i_mmap_unlock_write } from '../fs/i_mmap.js';
+import { kmodify } from '../guarded.js';
 import type { G, Sys, Vma } from '../types.js';
 import { zap_range } from './memory.js';
 import { pmdCount, vmaObjects } from './pgtable.js';
@@ -41,8 +42,8 @@ export function* vma_link(sys: Sys, vma: Vma): G {
     'vma_link',
     (function* () {
       yield* i_mmap_lock_write(sys);
-      yield* update(sys.st.mms[vma.mm].vmas, (l) => [...l, vma.id], { api: '__vma_link' });
-      yield* update(sys.st.inode.mapping.i_mmap, (l) => [...l, vma.id], { api: 'vma_interval_tree_insert' });
+      yield* kmodify(sys.st.mms[vma.mm].vmas, (l) => [...l, vma.id], '__vma_link');
+      yield* kmodify(sys.st.inode.mapping.i_mmap, (l) => [...l, vma.id], 'vma_interval_tree_insert');
       yield* i_mmap_unlock_write(sys);
     })(),
   );
@@ -69,9 +70,11 @@ export function* do_munmap(sys: Sys, vma: Vma): G {
     'do_munmap',
     (function* () {
       const objs = vmaObjects(sys, vma);
-      yield* update(sys.st.mms[vma.mm].vmas, (l) => l.filter((id) => id !== vma.id), {
-        api: 'detach_vmas_to_be_unmapped',
-      });
+      yield* kmodify(
+        sys.st.mms[vma.mm].vmas,
+        (l) => l.filter((id) => id !== vma.id),
+        'detach_vmas_to_be_unmapped',
+      );
       yield* call('unmap_vmas', zap_range(sys, vma, 0, vma.pages - 1, null));
       yield* sys.k.unlink_file_vma(sys, vma);
       for (let i = 0; i < pmdCount(vma, sys.st.geo.pmdPages); i++)
@@ -92,9 +95,11 @@ export function* unlink_file_vma(sys: Sys, vma: Vma): G {
     'unlink_file_vma',
     (function* () {
       yield* i_mmap_lock_write(sys);
-      yield* update(sys.st.inode.mapping.i_mmap, (l) => l.filter((id) => id !== vma.id), {
-        api: 'vma_interval_tree_remove',
-      });
+      yield* kmodify(
+        sys.st.inode.mapping.i_mmap,
+        (l) => l.filter((id) => id !== vma.id),
+        'vma_interval_tree_remove',
+      );
       yield* i_mmap_unlock_write(sys);
     })(),
   );

@@ -45,9 +45,12 @@ export const newMap = (lblk: number, len: number): Ext4MapBlocks => ({
 export function ext4InodeState(
   w: World,
   geo: Geometry,
-): { fsLocks: Record<string, Lock>; fsCells: Record<string, Cell<any>> } {
+): { fsLocks: Record<string, Lock>; fsCells: Record<string, Cell<any>>; extentLock: Lock } {
+  const i_data_sem = init_rwsem(w, 'ei->i_data_sem', I_DATA_SEM_CLASS);
   return {
-    fsLocks: { i_data_sem: init_rwsem(w, 'ei->i_data_sem', I_DATA_SEM_CLASS) },
+    fsLocks: { i_data_sem },
+    // ext4_map_blocks: lookups under down_read, allocation, conversion and freeing under down_write
+    extentLock: i_data_sem,
     fsCells: {
       // mballoc reduced to a cursor: blocks below filePages belong to the initial file (block i
       // at pblk i); new blocks come after, never reused.

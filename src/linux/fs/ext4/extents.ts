@@ -10,6 +10,7 @@
 // would give on a 2 MiB-aligned device), any other request gets blocks from the cursor.
 
 import { at, call, read, update, write } from '../../../engine/index.js';
+import { kload, kstore } from '../../guarded.js';
 import { ENOSPC, type Extent, type G, type Sys } from '../../types.js';
 import {
   EXT4_GET_BLOCKS_CONVERT,
@@ -28,10 +29,10 @@ import { ext4_journal_start, ext4_journal_stop } from './ext4_jbd2.js';
 /** The extent at m_lblk and how many blocks from it share its state (contiguous if allocated). */
 function* ext4_find_extent(sys: Sys, lblk: number, len: number): G<{ first: Extent; count: number }> {
   const blocks = sys.st.inode.blocks;
-  const first = yield* read(blocks[lblk], { api: 'ext4_find_extent' });
+  const first = yield* kload(blocks[lblk], 'ext4_find_extent');
   let count = 1;
   for (let i = lblk + 1; i < Math.min(lblk + len, blocks.length); i++) {
-    const e = yield* read(blocks[i], { api: 'ext4_find_extent' });
+    const e = yield* kload(blocks[i], 'ext4_find_extent');
     if (e.kind !== first.kind) break;
     if (e.kind !== 'hole' && first.kind !== 'hole' && e.pblk !== first.pblk + (i - lblk)) break;
     count++;
@@ -57,7 +58,7 @@ function* ext4_mb_new_blocks(sys: Sys, n: number, align: number): G<number> {
 }
 
 function* setBlocks(sys: Sys, lblk: number, count: number, make: (i: number) => Extent, api: string): G {
-  for (let i = 0; i < count; i++) yield* write(sys.st.inode.blocks[lblk + i], make(i), { api });
+  for (let i = 0; i < count; i++) yield* kstore(sys.st.inode.blocks[lblk + i], make(i), api);
 }
 
 // Models ext4_ext_map_blocks() (v4.2-v4.4). The caller holds i_data_sem: for read with no
@@ -168,8 +169,8 @@ export function* ext4_ext_remove_space(sys: Sys, start: number, end: number): G<
       const handle = yield* ext4_journal_start(sys, 'EXT4_HT_TRUNCATE');
       const blocks = sys.st.inode.blocks;
       for (let i = start; i <= Math.min(end, blocks.length - 1); i++) {
-        const e = yield* read(blocks[i], { api: 'ext4_ext_rm_leaf' });
-        if (e.kind !== 'hole') yield* write(blocks[i], { kind: 'hole' }, { api: 'ext4_free_blocks' });
+        const e = yield* kload(blocks[i], 'ext4_ext_rm_leaf');
+        if (e.kind !== 'hole') yield* kstore(blocks[i], { kind: 'hole' }, 'ext4_free_blocks');
       }
       yield* ext4_journal_stop(handle);
       return 0;

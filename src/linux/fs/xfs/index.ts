@@ -30,12 +30,15 @@ function make(opts: { pmd_fault: boolean; pfn_mkwrite: boolean }): FsOps {
 
 /** The XFS inode's locks and the allocator cursor (first free physical block). */
 export function xfsInodeState(w: World, geo: Geometry) {
+  const fsLocks = {
+    iolock: init_rwsem(w, 'ip->i_iolock', XFS_IOLOCK_CLASS),
+    mmaplock: init_rwsem(w, 'ip->i_mmaplock', XFS_MMAPLOCK_CLASS),
+    ilock: init_rwsem(w, 'ip->i_lock', XFS_ILOCK_CLASS),
+  };
   return {
-    fsLocks: {
-      iolock: init_rwsem(w, 'ip->i_iolock', XFS_IOLOCK_CLASS),
-      mmaplock: init_rwsem(w, 'ip->i_mmaplock', XFS_MMAPLOCK_CLASS),
-      ilock: init_rwsem(w, 'ip->i_lock', XFS_ILOCK_CLASS),
-    },
+    fsLocks,
+    // xfs_bmapi_read under ILOCK_SHARED; xfs_bmapi_write and xfs_bunmapi under ILOCK_EXCL
+    extentLock: fsLocks.ilock,
     fsCells: {
       // blocks below filePages belong to the initial file (block i at pblk i); free space follows
       freeSpace: w.cell('xfs free space cursor', geo.filePages),

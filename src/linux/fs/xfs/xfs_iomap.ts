@@ -6,6 +6,7 @@
 
 import { at, call, read, update, write } from '../../../engine/index.js';
 import { bdev_direct_access, clear_pmem } from '../../drivers/nvdimm/pmem.js';
+import { kload, kstore } from '../../guarded.js';
 import { ENOSPC, type Extent, type G, type Sys } from '../../types.js';
 import { XFS_ILOCK_EXCL, XFS_ILOCK_SHARED, xfs_ilock, xfs_iunlock } from './xfs_inode.js';
 
@@ -19,10 +20,10 @@ export interface Imap {
 /** xfs_bmapi_read() over [iblock, iblock + count): read block by block until the run breaks. */
 export function* xfs_bmapi_read(sys: Sys, iblock: number, count: number): G<Imap> {
   const blocks = sys.st.inode.blocks;
-  const first = yield* read(blocks[iblock], { api: 'xfs_bmapi_read' });
+  const first = yield* kload(blocks[iblock], 'xfs_bmapi_read');
   let length = 1;
   for (let i = iblock + 1; i < Math.min(iblock + count, blocks.length); i++) {
-    const e = yield* read(blocks[i], { api: 'xfs_bmapi_read' });
+    const e = yield* kload(blocks[i], 'xfs_bmapi_read');
     if (e.kind !== first.kind) break;
     if (e.kind !== 'hole' && first.kind !== 'hole' && e.pblk !== first.pblk + (i - iblock)) break;
     length++;
@@ -64,7 +65,7 @@ export function makeXfsIomapWriteDirect(v44: boolean) {
         const blocks = sys.st.inode.blocks;
         const end = Math.min(iblock + count, blocks.length);
         const cur: Extent[] = [];
-        for (let i = iblock; i < end; i++) cur.push(yield* read(blocks[i], { api: 'xfs_bmapi_write' }));
+        for (let i = iblock; i < end; i++) cur.push(yield* kload(blocks[i], 'xfs_bmapi_write'));
         const P = sys.st.geo.pmdPages;
         const allHole = cur.length === P && cur.every((e) => e.kind === 'hole');
         const next: Extent[] = [...cur];
@@ -97,7 +98,7 @@ export function makeXfsIomapWriteDirect(v44: boolean) {
           }
         }
         for (let j = 0; j < next.length; j++)
-          if (next[j] !== cur[j]) yield* write(blocks[iblock + j], next[j], { api: 'xfs_bmapi_write' });
+          if (next[j] !== cur[j]) yield* kstore(blocks[iblock + j], next[j], 'xfs_bmapi_write');
         yield* at('xfs_trans_commit');
         yield* xfs_iunlock(sys, XFS_ILOCK_EXCL);
         if (error) return error;
@@ -129,9 +130,9 @@ export function* xfs_iomap_write_unwritten(sys: Sys, iblock: number, count: numb
       yield* xfs_ilock(sys, XFS_ILOCK_EXCL);
       const blocks = sys.st.inode.blocks;
       for (let i = iblock; i < Math.min(iblock + count, blocks.length); i++) {
-        const e = yield* read(blocks[i], { api: 'xfs_bmapi_write' });
+        const e = yield* kload(blocks[i], 'xfs_bmapi_write');
         if (e.kind === 'unwritten')
-          yield* write(blocks[i], { kind: 'written', pblk: e.pblk }, { api: 'xfs_bmapi_write' });
+          yield* kstore(blocks[i], { kind: 'written', pblk: e.pblk }, 'xfs_bmapi_write');
       }
       yield* at('xfs_trans_commit');
       yield* xfs_iunlock(sys, XFS_ILOCK_EXCL);
@@ -148,8 +149,8 @@ export function* xfs_itruncate_extents(sys: Sys, newsize: number): G {
     (function* () {
       const blocks = sys.st.inode.blocks;
       for (let i = newsize; i < blocks.length; i++) {
-        const e = yield* read(blocks[i], { api: 'xfs_bunmapi' });
-        if (e.kind !== 'hole') yield* write(blocks[i], { kind: 'hole' }, { api: 'xfs_bunmapi' });
+        const e = yield* kload(blocks[i], 'xfs_bunmapi');
+        if (e.kind !== 'hole') yield* kstore(blocks[i], { kind: 'hole' }, 'xfs_bunmapi');
       }
     })(),
   );
