@@ -99,7 +99,7 @@ export function createKernelState(w: World, spec: KernelStateSpec): KState {
   const makeFsState = fsInodeStates[spec.fs];
   if (!makeFsState) throw new Error(`filesystem '${spec.fs}' has no inode state in this model`);
   const fsState = makeFsState(w, geo);
-  blocks.forEach((b, i) => guard(b, `extent map (block ${i})`, fsState.extentLock));
+  for (const [i, b] of blocks.entries()) guard(b, `extent map (block ${i})`, fsState.extentLock);
   const mms: Record<string, Mm> = {};
   for (const p of spec.processes) {
     mms[p] = {
@@ -123,7 +123,8 @@ export function createKernelState(w: World, spec: KernelStateSpec): KState {
       pmds.push(w.cell<Pmd>(`${vma.mm}.pmd[${vma.id}#${i}]`, { kind: 'none' }));
       ptls.push(spin_lock_init(w, `${vma.mm}.ptl[${vma.id}#${i}]`, PTL_CLASS));
     }
-    ptes.forEach((c, i) => guard(c, `pte ${vma.id}+${i}`, ptls[pmdIndexOfVmaPage(vma, i, geo.pmdPages)]));
+    for (const [i, c] of ptes.entries())
+      guard(c, `pte ${vma.id}+${i}`, ptls[pmdIndexOfVmaPage(vma, i, geo.pmdPages)]);
     vmas[vma.id] = { vma, ptes, pmds, ptls, freed: w.cell(`vma ${vma.id} freed`, false) };
   }
   // Created in the order the objects always were (ids are given in creation order).
