@@ -14,6 +14,29 @@ export interface KernelLockInfo {
   lockdep: boolean;
   /** Taking it enters atomic context (spinlocks). */
   atomic?: boolean;
+  /**
+   * lockdep subclass from the *_nested() APIs (down_write_nested, mutex_lock_nested, ...): the
+   * acquisition counts as class `cls/subclass`, so nesting two locks of one class (parent and
+   * child inode) is not reported as recursion. lockdep trusts the annotation.
+   */
+  subclass?: number;
+}
+
+/** lockdep allows subclasses 0-7 (MAX_LOCKDEP_SUBCLASSES). */
+export const MAX_LOCKDEP_SUBCLASSES = 8;
+
+/** The class lockdep files an acquisition under: `&inode->i_mutex/1` for subclass 1, as lockdep prints it. */
+export function lockdepClass(cls: string, info: KernelLockInfo): string {
+  return info.subclass ? `${cls}/${info.subclass}` : cls;
+}
+
+/** The info of a *_nested() acquisition (made once per subclass by the callers). */
+export function nestedInfo(base: KernelLockInfo, subclass: number): KernelLockInfo {
+  if (!Number.isInteger(subclass) || subclass < 0 || subclass >= MAX_LOCKDEP_SUBCLASSES)
+    throw new Error(
+      `BUG: looking up invalid subclass: ${subclass} (lockdep allows 0-${MAX_LOCKDEP_SUBCLASSES - 1})`,
+    );
+  return Object.freeze({ ...base, api: `${base.api}_nested`, subclass });
 }
 
 export function isKernelLockInfo(x: unknown): x is KernelLockInfo {

@@ -2,7 +2,7 @@
 // Simplification: hand-off in FIFO order (no optimistic spinning or stealing).
 
 import { acquire, type Lock, type Op, release, tryAcquire, type World } from '../engine/index.js';
-import type { KernelLockInfo } from './lock-info.js';
+import { type KernelLockInfo, nestedInfo } from './lock-info.js';
 import { might_sleep } from './task.js';
 
 export type Mutex = Lock;
@@ -18,6 +18,14 @@ const TRY: KernelLockInfo = { api: 'mutex_trylock', read: 0, lockdep: true };
 export function* mutex_lock(m: Mutex): Generator<Op, void, any> {
   yield* might_sleep('mutex_lock');
   yield* acquire(m, 'exclusive', LOCK);
+}
+
+const NESTED = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => nestedInfo(LOCK, n));
+
+/** mutex_lock_nested(): mutex_lock with a lockdep subclass (0-7), e.g. I_MUTEX_PARENT / I_MUTEX_CHILD. */
+export function* mutex_lock_nested(m: Mutex, subclass: number): Generator<Op, void, any> {
+  yield* might_sleep('mutex_lock_nested');
+  yield* acquire(m, 'exclusive', NESTED[subclass] ?? nestedInfo(LOCK, subclass));
 }
 
 export function* mutex_unlock(m: Mutex): Generator<Op, void, any> {

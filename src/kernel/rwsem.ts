@@ -6,7 +6,7 @@
 // the engine hands the lock over in queue order.
 
 import { acquire, downgrade, type Lock, type Op, release, tryAcquire, type World } from '../engine/index.js';
-import type { KernelLockInfo } from './lock-info.js';
+import { type KernelLockInfo, nestedInfo } from './lock-info.js';
 import { might_sleep } from './task.js';
 
 export type RwSemaphore = Lock;
@@ -33,6 +33,21 @@ export function* down_read(sem: RwSemaphore): Generator<Op, void, any> {
 export function* down_write(sem: RwSemaphore): Generator<Op, void, any> {
   yield* might_sleep('down_write');
   yield* acquire(sem, 'exclusive', DOWN_WRITE);
+}
+
+const NESTED_READ = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => nestedInfo(DOWN_READ, n));
+const NESTED_WRITE = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => nestedInfo(DOWN_WRITE, n));
+
+/** down_read_nested(): down_read with a lockdep subclass (0-7). */
+export function* down_read_nested(sem: RwSemaphore, subclass: number): Generator<Op, void, any> {
+  yield* might_sleep('down_read_nested');
+  yield* acquire(sem, 'shared', NESTED_READ[subclass] ?? nestedInfo(DOWN_READ, subclass));
+}
+
+/** down_write_nested(): down_write with a lockdep subclass (0-7). */
+export function* down_write_nested(sem: RwSemaphore, subclass: number): Generator<Op, void, any> {
+  yield* might_sleep('down_write_nested');
+  yield* acquire(sem, 'exclusive', NESTED_WRITE[subclass] ?? nestedInfo(DOWN_WRITE, subclass));
 }
 
 export function* up_read(sem: RwSemaphore): Generator<Op, void, any> {

@@ -3,7 +3,7 @@
 // Simplification: spinning is modelled as waiting in FIFO order; no IRQ context.
 
 import { acquire, type Lock, type Op, release, type World } from '../engine/index.js';
-import type { KernelLockInfo } from './lock-info.js';
+import { type KernelLockInfo, nestedInfo } from './lock-info.js';
 import { current } from './task.js';
 
 export type Spinlock = Lock;
@@ -17,6 +17,16 @@ const UNLOCK: KernelLockInfo = { api: 'spin_unlock', read: 0, lockdep: true, ato
 
 export function* spin_lock(l: Spinlock): Generator<Op, void, any> {
   yield* acquire(l, 'exclusive', LOCK);
+  const task = yield* current();
+  task.preemptCount++;
+  task.atomicLocks.push(l.cls);
+}
+
+const NESTED = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => nestedInfo(LOCK, n));
+
+/** spin_lock_nested(): spin_lock with a lockdep subclass (0-7), e.g. SINGLE_DEPTH_NESTING. */
+export function* spin_lock_nested(l: Spinlock, subclass: number): Generator<Op, void, any> {
+  yield* acquire(l, 'exclusive', NESTED[subclass] ?? nestedInfo(LOCK, subclass));
   const task = yield* current();
   task.preemptCount++;
   task.atomicLocks.push(l.cls);

@@ -33,6 +33,7 @@ import {
   type KernelLockInfo,
   type LockdepNote,
   type LockdepRead,
+  lockdepClass,
 } from '../lock-info.js';
 import {
   type Dependency,
@@ -141,7 +142,8 @@ export class LockdepMonitor implements Monitor {
     switch (e.type) {
       case 'acquire': {
         if (!lockdepVisible(e.info)) return;
-        const h = this.hold(e.thread, x, e.lock.cls, e.lock.id, e.info.read, e.info.api, e.try);
+        const cls = lockdepClass(e.lock.cls, e.info);
+        const h = this.hold(e.thread, x, cls, e.lock.id, e.info.read, e.info.api, e.try);
         this.pending[e.thread] = h;
         this.attempt(e.thread, x, h);
         return;
@@ -159,7 +161,8 @@ export class LockdepMonitor implements Monitor {
         this.pending[e.thread] = undefined;
         return;
       case 'blocked':
-        this.waitingOn[e.thread] = e.lock.cls;
+        this.waitingOn[e.thread] =
+          this.pending[e.thread]?.lockId === e.lock.id ? this.pending[e.thread]!.cls : e.lock.cls;
         return;
       case 'release':
         this.held.releaseLock(e.thread, e.lock.id);
@@ -196,8 +199,11 @@ export class LockdepMonitor implements Monitor {
     const waited = new Set<string>();
     for (const t of [...this.seen].sort((a, b) => a - b)) {
       if (this.exited.has(t)) continue;
-      const holds = this.held.of(t).map((h) => h.cls);
-      for (const h of x.held(t)) if (!holds.includes(h.lock.cls)) holds.push(h.lock.cls);
+      const mine = this.held.of(t);
+      const holds = mine.map((h) => h.cls);
+      // locks lockdep does not track (the page lock) come from the engine's own list
+      for (const h of x.held(t))
+        if (!mine.some((m) => m.lockId === h.lock.id) && !holds.includes(h.lock.cls)) holds.push(h.lock.cls);
       for (const c of this.held.of(t)) held.add(c.cls);
       const w = this.waitingOn[t];
       if (w) waited.add(w);
