@@ -80,13 +80,13 @@ for (const [key, files] of [...groups].sort()) {
     out.push(`| \`${s.replaceAll('|', '\\|')}\` | ${cells.join(' | ')} |`);
   }
   out.push('', 'Witnesses (scenario, token), the first occurrence per version:', '');
-  for (const s of sigs) {
-    out.push(`- \`${s.replaceAll('|', '\\|')}\``);
+  sigs.forEach((s, i) => {
+    out.push(`${i + 1}. \`${s.replaceAll('|', '\\|')}\``);
     for (const v of versions) {
       const f = byVersion.get(v)!.findings.find((x) => x.signature === s);
-      if (f) out.push(`  - ${v}: \`${f.occurrences[0].scenario}\` \`${f.occurrences[0].token}\``);
+      if (f) out.push(`   - ${v}: \`${f.occurrences[0].scenario}\` \`${f.occurrences[0].token}\``);
     }
-  }
+  });
   out.push('');
 }
 process.stdout.write(`${out.join('\n')}\n`);

@@ -1,0 +1,70 @@
+// Every witness of the pair sweep in docs/findings.md (the block scripts/sweep-report.ts writes)
+// replays to the signature it is listed under: the explore scenario it names, on the version and
+// filesystem of its table.
+
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { replay, signatureOf } from '../../src/engine/index.js';
+import { type BlockState, buildModel, type Scenario, scenarioSpace } from '../../src/workload/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const doc = readFileSync(join(here, '../../docs/findings.md'), 'utf8');
+const BEGIN = '<!-- sweep:begin -->';
+const END = '<!-- sweep:end -->';
+
+interface Witness {
+  fs: 'xfs' | 'ext4';
+  signature: string;
+  version: string;
+  scenario: string;
+  token: string;
+}
+
+function witnesses(): Witness[] {
+  const block = doc.slice(doc.indexOf(BEGIN), doc.indexOf(END));
+  const out: Witness[] = [];
+  let fs: Witness['fs'] = 'xfs';
+  let signature = '';
+  for (const line of block.split('\n')) {
+    const h = /^### (page|pmd) pairs on (xfs|ext4)$/.exec(line);
+    if (h) fs = h[2] as Witness['fs'];
+    const sig = /^\d+\. `(.*)`$/.exec(line);
+    if (sig) signature = sig[1].replace(/\\\|/g, '|');
+    const w = /^ {3}- (\S+): `([^`]+)` `(fl1:[^`]+)`$/.exec(line);
+    if (w && signature) out.push({ fs, signature, version: w[1], scenario: w[2], token: w[3] });
+  }
+  return out;
+}
+
+/** An explore scenario by its name, `page:load|write:hole`. */
+function spaceScenario(name: string): Scenario {
+  const m = /^(page|pmd):([^:]+):(.+)$/.exec(name);
+  if (!m) throw new Error(`not an explore scenario name: ${name}`);
+  const actions = m[2].split('|');
+  const found = scenarioSpace({
+    threads: actions.length,
+    kind: m[1] as 'page' | 'pmd',
+    actions: [...new Set(actions)],
+    states: [m[3] as BlockState],
+  }).find((s) => s.name === name);
+  if (!found) throw new Error(`no explore scenario ${name}`);
+  return found;
+}
+
+describe('docs/findings.md, the pair sweep', () => {
+  const all = witnesses();
+
+  it('has the sweep block with witnesses', () => {
+    expect(doc).toContain(BEGIN);
+    expect(all.length).toBeGreaterThan(20);
+  });
+
+  it('every witness token replays to the finding it is listed under', () => {
+    for (const w of all) {
+      const r = replay(buildModel(spaceScenario(w.scenario), { kernel: w.version, fs: w.fs }), w.token);
+      expect(r.findings.map(signatureOf), `${w.version} ${w.fs} ${w.scenario} ${w.token}`).toContain(w.signature);
+    }
+  }, 60_000);
+});
