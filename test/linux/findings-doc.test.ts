@@ -64,7 +64,9 @@ describe('docs/findings.md, the pair sweep', () => {
   it('every witness token replays to the finding it is listed under', () => {
     for (const w of all) {
       const r = replay(buildModel(spaceScenario(w.scenario), { kernel: w.version, fs: w.fs }), w.token);
-      expect(r.findings.map(signatureOf), `${w.version} ${w.fs} ${w.scenario} ${w.token}`).toContain(w.signature);
+      expect(r.findings.map(signatureOf), `${w.version} ${w.fs} ${w.scenario} ${w.token}`).toContain(
+        w.signature,
+      );
     }
   }, 60_000);
 });
