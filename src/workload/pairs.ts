@@ -1,5 +1,6 @@
-// The scenario space of docs/findings.md: every pair of actions by two processes on one page
-// (and on one PMD) of a 4-page file, for each initial block state.
+// The scenario space of `faultline explore` (and, with two threads, of the pair sweep in
+// docs/findings.md): every multiset of actions by processes of their own, on one page (or one
+// PMD) of a 4-page file, for each initial block state.
 
 import type { Action, BlockInit, MappingInit, Scenario } from './scenario.js';
 
@@ -17,7 +18,7 @@ const sharedMap = (p: string, huge = false): MappingInit[] => [
   { id: `${p}m`, process: p, shared: true, huge },
 ];
 
-export const pageActions: PairAction[] = [
+const pageActions: PairAction[] = [
   { name: 'load', maps: sharedMap, actions: (p) => [{ do: 'load', map: `${p}m`, page: 0 }] },
   {
     name: 'store+load',
@@ -46,7 +47,7 @@ export const pageActions: PairAction[] = [
   { name: 'invalidate', actions: () => [{ do: 'invalidate', page: 0, pages: 1 }] },
 ];
 
-export const pmdActions: PairAction[] = [
+const pmdActions: PairAction[] = [
   {
     name: 'pmd-load',
     maps: (p) => sharedMap(p, true),
@@ -70,27 +71,6 @@ function fileFor(state: BlockState, pages: number): Scenario['file'] {
   for (let i = 0; i < pages; i++)
     b.push(state === 'written' ? { written: 100 + i } : state === 'unwritten' ? 'unwritten' : 'hole');
   return { size: 4, blocks: b, ...(state === 'hole+cached' ? { cachedHoles: [0] } : {}) };
-}
-
-/** Every unordered pair (a, b), a before b in the list, including (a, a). */
-export function pairScenarios(kind: 'page' | 'pmd', state: BlockState): Scenario[] {
-  const acts = kind === 'page' ? pageActions : pmdActions;
-  const out: Scenario[] = [];
-  for (let i = 0; i < acts.length; i++)
-    for (let j = i; j < acts.length; j++) {
-      const a = acts[i];
-      const b = acts[j];
-      out.push({
-        name: `${kind}:${a.name}|${b.name}:${state}`,
-        file: fileFor(state, kind === 'page' ? 1 : 4),
-        mappings: [...(a.maps?.('p1') ?? []), ...(b.maps?.('p2') ?? [])],
-        threads: [
-          { name: `A:${a.name}`, process: 'p1', actions: a.actions('p1') },
-          { name: `B:${b.name}`, process: 'p2', actions: b.actions('p2') },
-        ],
-      });
-    }
-  return out;
 }
 
 export interface SpaceOptions {
