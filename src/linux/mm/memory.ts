@@ -79,7 +79,7 @@ export function* __handle_mm_fault(sys: Sys, vma: Vma, vpage: number, flags: num
   return yield* sys.k.handle_pte_fault(sys, vma, vpage, flags);
 }
 
-/** transparent_hugepage_enabled(vma) for a DAX vma: VM_HUGEPAGE and a ->pmd_fault (v4.3+). */
+// Models transparent_hugepage_enabled(vma) (v4.3+) for a DAX vma: VM_HUGEPAGE and a ->pmd_fault.
 export function transparent_hugepage_enabled(sys: Sys, vma: Vma): boolean {
   return fsOpsOf(sys, vma.fs).vm_ops.pmd_fault !== undefined;
 }
