@@ -3,7 +3,7 @@
 // Simplifications for the whole file: no fault-around (->map_pages), no memcg charging, no
 // mmu notifiers or TLB batching (a zap is final once its ptl is dropped), no page refcounts.
 
-import { at, call, fail, read, update, write } from '../../engine/index.js';
+import { at, call, fail, read, update } from '../../engine/index.js';
 import { lock_page, spin_lock, spin_unlock, unlock_page } from '../../kernel/index.js';
 import { pmem_load } from '../drivers/nvdimm/pmem.js';
 import { i_mmap_lock_write, i_mmap_unlock_read, i_mmap_unlock_write } from '../fs/i_mmap.js';

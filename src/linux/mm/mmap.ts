@@ -4,7 +4,7 @@
 // Simplifications: the vma exists already (one per scenario mapping id), no vma splitting or
 // merging, no anon_vma, ->mmap (xfs_file_mmap) only sets flags.
 
-import { call, update, write } from '../../engine/index.js';
+import { call, write } from '../../engine/index.js';
 import { down_write, up_write } from '../../kernel/index.js';
 import { i_mmap_lock_write, i_mmap_unlock_write } from '../fs/i_mmap.js';
 import { kmodify } from '../guarded.js';

@@ -9,7 +9,7 @@
 // all-hole, PMD-aligned range gets one PMD-aligned run (as mballoc's stripe-aligned goal
 // would give on a 2 MiB-aligned device), any other request gets blocks from the cursor.
 
-import { at, call, read, update, write } from '../../../engine/index.js';
+import { at, call, update } from '../../../engine/index.js';
 import { kload, kstore } from '../../guarded.js';
 import { ENOSPC, type Extent, type G, type Sys } from '../../types.js';
 import {

@@ -4,7 +4,7 @@
 // never reuses freed ones; a PMD-sized request over an all-hole range gets one PMD-aligned
 // extent (as with a 2 MiB stripe unit), any other request gets one block per hole.
 
-import { at, call, read, update, write } from '../../../engine/index.js';
+import { at, call, update } from '../../../engine/index.js';
 import { bdev_direct_access, clear_pmem } from '../../drivers/nvdimm/pmem.js';
 import { kload, kstore } from '../../guarded.js';
 import { ENOSPC, type Extent, type G, type Sys } from '../../types.js';
