@@ -7,6 +7,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { versions } from '../src/history/index.js';
 
 interface ExploreJson {
   versions: string[];
@@ -30,17 +31,8 @@ if (!dir) {
   process.stderr.write('usage: sweep-report DIR (with <kind>-<version>-<fs>.json files)\n');
   process.exit(2);
 }
-const order = [
-  'v4.2',
-  '843172978bb9-only',
-  'v4.3-rc1',
-  'v4.3-rc5',
-  'revert-v2',
-  'revert-v3',
-  'revert-v4-1of2',
-  'v4.3',
-  'v4.4',
-];
+// Columns in historical order, as src/history names the versions.
+const order = versions.map((v) => v.name);
 const groups = new Map<string, ExploreJson[]>();
 for (const f of readdirSync(dir)
   .filter((n) => /^(page|pmd)-.+-(xfs|ext4)\.json$/.test(n))
