@@ -24,9 +24,11 @@ interface GuardDecl {
 /** How the kernel code accesses the location at this site. */
 export type AccessKind = 'load' | 'store' | 'modify' | 'READ_ONCE' | 'WRITE_ONCE';
 
-// Cells are interned per run (the same object in every execution), so both maps stay small.
+// Cells are interned per run (the same object in every execution), so both maps stay small; the
+// infos are made once per cell, API and kind (this is on every modelled access: no allocation).
 const guards = new WeakMap<Cell<unknown>, GuardDecl>();
-const infos = new WeakMap<Cell<unknown>, Map<string, SharedAccessInfo | { api: string }>>();
+type Info = SharedAccessInfo | { api: string };
+const infos = new WeakMap<Cell<unknown>, Map<string, Partial<Record<AccessKind, Info>>>>();
 
 /** Declare that `lock` guards `cell` (named `location` in reports); writes need it in `writeMode`. */
 export function guard<T>(
@@ -40,15 +42,12 @@ export function guard<T>(
 }
 
 /** The op info of one access site: the declaration plus the kernel API; `{ api }` for an undeclared cell. */
-export function accessInfo(
-  cell: Cell<unknown>,
-  api: string,
-  how: AccessKind,
-): SharedAccessInfo | { api: string } {
+export function accessInfo(cell: Cell<unknown>, api: string, how: AccessKind): Info {
   let perCell = infos.get(cell);
   if (!perCell) infos.set(cell, (perCell = new Map()));
-  const key = `${how}\u0000${api}`;
-  let info = perCell.get(key);
+  let perApi = perCell.get(api);
+  if (!perApi) perCell.set(api, (perApi = {}));
+  let info = perApi[how];
   if (!info) {
     const d = guards.get(cell);
     info = d
@@ -60,7 +59,7 @@ export function accessInfo(
           guard: d.guard,
         })
       : Object.freeze({ api });
-    perCell.set(key, info);
+    perApi[how] = info;
   }
   return info;
 }
