@@ -11,7 +11,7 @@
 //   not starve a queued writer (Linux rw_semaphore). Simplification: the kernel lets a woken
 //   writer compete and allows lock stealing; here the hand-off is exact FIFO.
 // - Thread exit is its own step (it writes the thread object that `join` reads).
-// - Every step records the objects it touched as `obj << 2 | write | sync`. Sync-only accesses
+// - Every step records the objects it touched as `obj << ACC_SHIFT | write | sync | commute`. Sync-only accesses
 //   (a grant or wake-up writing the woken thread's object, read by its `resume`) order events
 //   for happens-before but are never reversible races.
 
@@ -30,7 +30,20 @@ import { encodeToken } from './token.js';
 
 export const ACC_WRITE = 1;
 export const ACC_SYNC = 2;
-export const accObj = (a: number): number => a >>> 2;
+/** A commuting update (see `commutingUpdate`): conflicts with reads and writes, not with its kind. */
+export const ACC_COMMUTE = 4;
+export const ACC_SHIFT = 3;
+export const accObj = (a: number): number => a >>> ACC_SHIFT;
+
+/**
+ * Do two accesses conflict? Same object, and not both plain reads nor both commuting updates.
+ * (Sync flags do not matter here; see the explorers for how they treat them.)
+ */
+export function accConflict(x: number, y: number): boolean {
+  if (x >>> ACC_SHIFT !== y >>> ACC_SHIFT) return false;
+  if ((x | y) & ACC_WRITE) return true;
+  return (x & ACC_COMMUTE) !== (y & ACC_COMMUTE);
+}
 
 /** An error that is about the exploration, not the model: never turned into an oops. */
 export class EngineAbort extends Error {}
@@ -174,7 +187,7 @@ export class Execution<S = unknown> implements ExecutionContext {
   /** Choice values in the order they were made. */
   readonly choices: number[] = [];
   /**
-   * Accesses of each step (obj << 2 | flags; read-only, shared between steps), kept with the step
+   * Accesses of each step (obj << ACC_SHIFT | flags; read-only, shared between steps), kept with the step
    * records (`keepTrace`); `stepThread` returns them either way.
    */
   readonly accesses: (readonly number[])[] = [];
@@ -357,32 +370,37 @@ export class Execution<S = unknown> implements ExecutionContext {
   private accessOf(th: ThreadRec, op: Op): number[] {
     switch (op.k) {
       case 'acquire':
-        return [(op.lock.id << 2) | (this.sharedCommutes(th, op.lock, op.mode, 'acquire') ? 0 : ACC_WRITE)];
+        return [
+          (op.lock.id << ACC_SHIFT) | (this.sharedCommutes(th, op.lock, op.mode, 'acquire') ? 0 : ACC_WRITE),
+        ];
       case 'release':
-        return [(op.lock.id << 2) | (this.sharedCommutes(th, op.lock, op.mode, 'release') ? 0 : ACC_WRITE)];
+        return [
+          (op.lock.id << ACC_SHIFT) | (this.sharedCommutes(th, op.lock, op.mode, 'release') ? 0 : ACC_WRITE),
+        ];
       case 'downgrade':
-        return [(op.lock.id << 2) | ACC_WRITE];
+        return [(op.lock.id << ACC_SHIFT) | ACC_WRITE];
       case 'read':
-        return [op.cell.id << 2];
+        return [op.cell.id << ACC_SHIFT];
       case 'write':
+        return [(op.cell.id << ACC_SHIFT) | ACC_WRITE];
       case 'update':
-        return [(op.cell.id << 2) | ACC_WRITE];
+        return [(op.cell.id << ACC_SHIFT) | (op.commutes ? ACC_COMMUTE : ACC_WRITE)];
       case 'wait': {
-        const a = [(op.queue.id << 2) | ACC_WRITE];
-        for (const c of op.reads) a.push(c.id << 2);
+        const a = [(op.queue.id << ACC_SHIFT) | ACC_WRITE];
+        for (const c of op.reads) a.push(c.id << ACC_SHIFT);
         return a;
       }
       case 'wake':
-        return [(op.queue.id << 2) | ACC_WRITE];
+        return [(op.queue.id << ACC_SHIFT) | ACC_WRITE];
       case 'spawn':
-        return [(this.threadTableObj() << 2) | ACC_WRITE];
+        return [(this.threadTableObj() << ACC_SHIFT) | ACC_WRITE];
       case 'join':
-        return [((this.threads[op.thread]?.obj ?? this.threadTableObj()) << 2) | ACC_WRITE];
+        return [((this.threads[op.thread]?.obj ?? this.threadTableObj()) << ACC_SHIFT) | ACC_WRITE];
       case 'resume':
       case 'start':
-        return [(th.wakeObj << 2) | ACC_SYNC];
+        return [(th.wakeObj << ACC_SHIFT) | ACC_SYNC];
       case 'exit':
-        return [(th.obj << 2) | ACC_WRITE];
+        return [(th.obj << ACC_SHIFT) | ACC_WRITE];
       default:
         return [];
     }
@@ -434,7 +452,8 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.emitAccess(th, op.cell, true, op.info);
           break;
         case 'update': {
-          this.touch(op.cell.id, true);
+          if (op.commutes) this.touchCommute(op.cell.id);
+          else this.touch(op.cell.id, true);
           const nv = op.fn(this.values[op.cell.id]);
           this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
           value = nv;
@@ -834,8 +853,15 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.touch(th.wakeObj, true, true);
   }
 
+  private touchCommute(obj: number): void {
+    const a = (obj << ACC_SHIFT) | ACC_COMMUTE;
+    if (this.curN < this.cur.length) this.cur[this.curN] = a;
+    else this.cur.push(a);
+    this.curN++;
+  }
+
   private touch(obj: number, write: boolean, sync = false): void {
-    const a = (obj << 2) | (write ? ACC_WRITE : 0) | (sync ? ACC_SYNC : 0);
+    const a = (obj << ACC_SHIFT) | (write ? ACC_WRITE : 0) | (sync ? ACC_SYNC : 0);
     if (this.curN < this.cur.length) this.cur[this.curN] = a;
     else this.cur.push(a);
     this.curN++;

@@ -15,6 +15,7 @@ export {
   call,
   cellObject,
   choose,
+  commutingUpdate,
   downgrade,
   type FindingSpec,
   fail,

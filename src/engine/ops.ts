@@ -30,7 +30,7 @@ export type Op =
   | { k: 'downgrade'; lock: Lock; info?: unknown }
   | { k: 'read'; cell: Cell<unknown>; info?: unknown }
   | { k: 'write'; cell: Cell<unknown>; value: unknown; info?: unknown }
-  | { k: 'update'; cell: Cell<unknown>; fn: (old: any) => unknown; info?: unknown }
+  | { k: 'update'; cell: Cell<unknown>; fn: (old: any) => unknown; info?: unknown; commutes?: boolean }
   | { k: 'wait'; queue: WaitQueue; reads: readonly Cell<unknown>[]; until: (peek: Peek) => boolean }
   | { k: 'wake'; queue: WaitQueue; all: boolean }
   | { k: 'spawn'; name: string; body: () => ThreadGen }
@@ -164,6 +164,7 @@ class UpdateOp extends OneStep {
     readonly cell: Cell<unknown>,
     readonly fn: (old: any) => unknown,
     readonly info: unknown,
+    readonly commutes: boolean,
   ) {
     super();
   }
@@ -248,7 +249,21 @@ export function write<T>(cell: Cell<T>, value: T, info?: unknown): Generator<Op,
 
 /** Atomic read-modify-write; returns the new value. */
 export function update<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Generator<Op, T, any> {
-  return asGen(new UpdateOp(cell, fn, info));
+  return asGen(new UpdateOp(cell, fn, info, false));
+}
+
+/**
+ * An atomic read-modify-write that commutes with every other commuting update of the same cell
+ * (an atomic_inc/atomic_dec of a counter, say), so the explorer does not order two of them;
+ * it still conflicts with plain reads, writes and updates of the cell. Returns the new value.
+ *
+ * The caller promises that this is true: any two commuting updates of the cell give the same
+ * value in either order, and a thread uses only what no other commuting update changes of the
+ * value it gets back (e.g. a flag that only plain writes set, not the counter itself). Breaking
+ * the promise makes the exploration miss interleavings.
+ */
+export function commutingUpdate<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Generator<Op, T, any> {
+  return asGen(new UpdateOp(cell, fn, info, true));
 }
 
 /**

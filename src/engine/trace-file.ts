@@ -2,7 +2,7 @@
 // Domain-free: objects appear by key (`mm0.pte[3]`, `&mapping->i_mmap_rwsem`); a viewer groups
 // them by the prefix before the first '.' or '['. The trace viewer reads only this format.
 
-import type { ObjectSnapshot, Outcome } from './execution.js';
+import { accObj, type ObjectSnapshot, type Outcome } from './execution.js';
 import type { Finding, TraceStep } from './findings.js';
 import type { Model } from './model.js';
 import { ReplayMismatch, replayExecution } from './run.js';
@@ -65,7 +65,7 @@ export function recordTrace<S>(
     const seen = new Set<number>();
     const changed: ObjectSnapshot[] = [];
     for (const a of acc) {
-      const id = a >>> 2;
+      const id = accObj(a);
       if (seen.has(id)) continue;
       seen.add(id);
       const snap = ex.objectState(id);

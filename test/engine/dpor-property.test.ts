@@ -1,5 +1,5 @@
 // Property: on random small programs (2-3 threads, 1-4 statements each over 2-3 cells and 1-2
-// locks, balanced lock use, reads, writes, atomic adds, choices, trylocks, nested critical
+// locks, balanced lock use, reads, writes, atomic adds, commuting adds, choices, trylocks, nested critical
 // sections), DPOR reports exactly the findings of the naive search and runs one execution per
 // Mazurkiewicz trace (10% slack). Every distinct end state that hashes to 1 or 2 mod 3 is a
 // finding of its own, so "same findings" also means "same reachable end states".
@@ -11,6 +11,7 @@ import {
   type Cell,
   check,
   choose,
+  commutingUpdate,
   defineModel,
   exploreNaive,
   type Lock,
@@ -28,6 +29,7 @@ type Stmt =
   | { k: 'read'; cell: number }
   | { k: 'write'; cell: number; value: number }
   | { k: 'add'; cell: number; value: number }
+  | { k: 'cadd'; cell: number; value: number }
   | { k: 'choose'; cell: number }
   | { k: 'lock'; lock: number; mode: LockMode; try: boolean; body: Stmt[] };
 
@@ -43,6 +45,7 @@ const simple: fc.Arbitrary<Stmt>[] = [
   fc.record({ k: fc.constant('write' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('write' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('add' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ k: fc.constant('cadd' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
 ];
 const chosen: fc.Arbitrary<Stmt> = fc.record({ k: fc.constant('choose' as const), cell: fc.nat(2) });
 
@@ -106,6 +109,10 @@ function* run(s: State, stmts: Stmt[], log: number[]): Generator<Op, void, any> 
         break;
       case 'add':
         yield* update(s.cells[st.cell % s.cells.length], (v: number) => v + st.value);
+        break;
+      case 'cadd':
+        // an atomic_add whose result the thread ignores: commutes with the other cadds
+        yield* commutingUpdate(s.cells[st.cell % s.cells.length], (v: number) => v + st.value);
         break;
       case 'choose':
         yield* write(s.cells[st.cell % s.cells.length], 10 + (yield* choose(2, 'random value')));

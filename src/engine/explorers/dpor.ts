@@ -19,7 +19,7 @@
 // reversed, so its choices are left open. Choices made before the first step (in a thread's
 // code before its first op) are enumerated around the passes.
 
-import { ACC_SYNC, ACC_WRITE } from '../execution.js';
+import { ACC_COMMUTE, ACC_SHIFT, ACC_SYNC, ACC_WRITE, accConflict } from '../execution.js';
 import type { Run } from '../run.js';
 
 interface Ev {
@@ -75,7 +75,7 @@ function nextVector(vals: number[], arity: readonly number[]): boolean {
 }
 
 function conflict(a: readonly number[], b: readonly number[]): boolean {
-  for (const x of a) for (const y of b) if (x >>> 2 === y >>> 2 && ((x | y) & ACC_WRITE) !== 0) return true;
+  for (const x of a) for (const y of b) if (accConflict(x, y)) return true;
   return false;
 }
 
@@ -84,7 +84,7 @@ function reversibleConflict(a: readonly number[], b: readonly number[]): boolean
     if (x & ACC_SYNC) continue;
     for (const y of b) {
       if (y & ACC_SYNC) continue;
-      if (x >>> 2 === y >>> 2 && ((x | y) & ACC_WRITE) !== 0) return true;
+      if (accConflict(x, y)) return true;
     }
   }
   return false;
@@ -216,6 +216,9 @@ class HappensBefore {
   /** Reads of each object since its last write: the first `nReads[o]` entries of `readsSince[o]`. */
   readsSince: number[][] = [];
   nReads: number[] = [];
+  /** Commuting updates of each object since its last write, kept like the reads. */
+  commutesSince: number[][] = [];
+  nCommutes: number[] = [];
 
   reset(): void {
     this.epoch++;
@@ -231,10 +234,13 @@ class HappensBefore {
       this.lastWrite.push(-1);
       this.readsSince.push([]);
       this.nReads.push(0);
+      this.commutesSince.push([]);
+      this.nCommutes.push(0);
     }
     this.stamp[o] = this.epoch;
     this.lastWrite[o] = -1;
     this.nReads[o] = 0;
+    this.nCommutes[o] = 0;
   }
 
   /** Room for event `i`'s clock and for thread `t` in every clock. */
@@ -298,7 +304,18 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
     });
 
     hb.reset();
-    const { evThread, evIdx, evAcc, thrCount, thrLast, lastWrite, readsSince, nReads } = hb;
+    const {
+      evThread,
+      evIdx,
+      evAcc,
+      thrCount,
+      thrLast,
+      lastWrite,
+      readsSince,
+      nReads,
+      commutesSince,
+      nCommutes,
+    } = hb;
     nRaces = 0;
 
     let inherited: WNode[] = NO_BRANCHES;
@@ -362,11 +379,18 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
 
       // Vector clock of the new event and its races.
       nCands = 0;
+      // An access races with the last write, or with the accesses since it that it conflicts
+      // with (each of those comes after that write): reads and commuting updates for a write,
+      // commuting updates for a read, reads for a commuting update.
       for (const a of acc) {
-        const o = a >>> 2;
+        const o = a >>> ACC_SHIFT;
         hb.object(o);
-        const nr = nReads[o];
-        if (a & ACC_WRITE && nr > 0) {
+        const isRead = (a & (ACC_WRITE | ACC_COMMUTE)) === 0;
+        const nc = a & ACC_COMMUTE ? 0 : nCommutes[o]; // conflicting commuting updates since
+        const nr = isRead ? 0 : nReads[o]; // conflicting reads since
+        if (nc + nr > 0) {
+          const cs = commutesSince[o];
+          for (let k = 0; k < nc; k++) nCands = addCand(cands, nCands, cs[k]);
           const rs = readsSince[o];
           for (let k = 0; k < nr; k++) nCands = addCand(cands, nCands, rs[k]);
         } else {
@@ -413,11 +437,13 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
       evAcc[i] = acc;
       thrLast[p] = i;
       for (const a of acc) {
-        const o = a >>> 2;
+        const o = a >>> ACC_SHIFT;
         if (a & ACC_WRITE) {
           lastWrite[o] = i;
           nReads[o] = 0;
-        } else nReads[o] = setAt(readsSince[o], nReads[o], i);
+          nCommutes[o] = 0;
+        } else if (a & ACC_COMMUTE) nCommutes[o] = setAt(commutesSince[o], nCommutes[o], i);
+        else nReads[o] = setAt(readsSince[o], nReads[o], i);
       }
       i++;
     }

@@ -12,7 +12,7 @@
 // is the one that checks them.
 
 import { createHash } from 'node:crypto';
-import { ACC_WRITE } from '../execution.js';
+import { ACC_COMMUTE, ACC_WRITE, accObj } from '../execution.js';
 import type { Model } from '../model.js';
 import { Run, type RunStats, type StopReason } from '../run.js';
 
@@ -126,7 +126,8 @@ export function exploreNaive<S>(model: Model<S>, opts: NaiveOptions = {}): Naive
 /**
  * Canonical key of an execution's Mazurkiewicz trace: two executions get the same key exactly
  * when one can be turned into the other by swapping adjacent independent steps (steps that touch
- * no common object, or only read it). Steps' accesses are the engine's: `obj << 2 | write | sync`.
+ * no common object, or only read it, or only update it by commuting updates). Steps' accesses are
+ * the engine's: `obj << ACC_SHIFT | write | sync | commute`.
  * A step is named by thread.index: models are deterministic, so what a step does follows from
  * its thread's earlier steps and the values they saw.
  */
@@ -143,15 +144,16 @@ export function traceKey(
 
 /**
  * Builds a trace key step by step. The key lists each thread's step count and choice values,
- * then, for each object, the steps that touched it in execution order (thread.index and r/w);
- * consecutive reads commute, so each maximal run of reads is sorted. The part of an object's
- * sequence up to its last write never changes again and is kept as text.
+ * then, for each object, the steps that touched it in execution order (thread.index and r/w/c);
+ * consecutive reads commute, and so do consecutive commuting updates, so each maximal run of
+ * either is sorted. The part of an object's sequence up to its current run never changes again
+ * and is kept as text.
  */
 class TraceKeyBuilder {
   private readonly steps: number[] = [];
   private readonly choices: number[][] = [];
-  /** Per object id: the settled text, and the run of reads since its last write. */
-  private readonly objects: { text: string; reads: string[] }[] = [];
+  /** Per object id: the settled text, and the current run of reads (r) or commuting updates (c). */
+  private readonly objects: { text: string; run: string[]; kind: 'r' | 'c' }[] = [];
 
   choice(t: number, v: number): void {
     (this.choices[t] ??= []).push(v);
@@ -162,14 +164,19 @@ class TraceKeyBuilder {
     this.steps[t] = n + 1;
     const ev = `${t}.${n}`;
     for (const a of accesses) {
-      const o = (this.objects[a >>> 2] ??= { text: '', reads: [] });
-      if ((a & ACC_WRITE) === 0) {
-        o.reads.push(ev);
+      const o = (this.objects[accObj(a)] ??= { text: '', run: [], kind: 'r' });
+      const kind = a & ACC_WRITE ? 'w' : a & ACC_COMMUTE ? 'c' : 'r';
+      if (kind === o.kind) {
+        o.run.push(ev);
         continue;
       }
-      if (o.reads.length) o.text += `${o.reads.sort().join('r ')}r `;
-      o.reads = [];
-      o.text += `${ev}w `;
+      if (o.run.length) o.text += `${o.run.sort().join(`${o.kind} `)}${o.kind} `;
+      o.run = [];
+      if (kind === 'w') o.text += `${ev}w `;
+      else {
+        o.kind = kind;
+        o.run.push(ev);
+      }
     }
   }
 
@@ -178,8 +185,8 @@ class TraceKeyBuilder {
     for (let t = 0; t < Math.max(this.steps.length, this.choices.length); t++)
       parts.push(`T${t}:${this.steps[t] ?? 0}c${(this.choices[t] ?? []).join(',')}`);
     this.objects.forEach((o, id) => {
-      const reads = o.reads.length ? `${[...o.reads].sort().join('r ')}r` : '';
-      parts.push(`o${id}:${o.text}${reads}`);
+      const run = o.run.length ? `${[...o.run].sort().join(`${o.kind} `)}${o.kind}` : '';
+      parts.push(`o${id}:${o.text}${run}`);
     });
     return parts.join('\n');
   }
