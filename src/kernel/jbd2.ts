@@ -3,6 +3,15 @@
 // starts wait, waits until every handle of it has stopped (t_updates == 0), then a new
 // transaction opens and the waiters are woken.
 //
+// A start (check T_LOCKED, t_updates++) and a stop (t_updates--) are commuting updates of the
+// transaction state: in the kernel a start holds j_state_lock for read and does atomic_inc, a
+// stop does atomic_dec_and_test, and neither orders the handles of two tasks. Only the commit's
+// changes (T_LOCKED, the next transaction) are plain writes, so the explorer orders handle
+// starts and stops against the commit, not against each other. jbd2_journal_stop wakes
+// j_wait_updates when its decrement reaches zero; that depends on the order of the stops, so
+// here a stop wakes it whenever the transaction is T_LOCKED instead: a superset of those
+// wake-ups, and the commit re-checks t_updates after each, so the same states are reachable.
+//
 // lockdep of that era saw a handle start as lock_map_acquire(&handle->h_lockdep_map), class
 // `jbd2_handle`, released at jbd2_journal_stop; the commit side was not annotated. Both are
 // modelled that way. A task that already has a handle (current->journal_info) gets a nested
@@ -11,6 +20,7 @@
 
 import {
   type Cell,
+  commutingUpdate,
   note,
   type Op,
   update,
@@ -76,7 +86,7 @@ export function* jbd2_journal_start(j: Journal): Generator<Op, Handle, any> {
   yield* might_sleep('jbd2__journal_start');
   let tid: number;
   for (;;) {
-    const st = yield* update(j.state, (s) => (s.locked ? s : { ...s, updates: s.updates + 1 }), {
+    const st = yield* commutingUpdate(j.state, (s) => (s.locked ? s : { ...s, updates: s.updates + 1 }), {
       api: 'start_this_handle',
     });
     if (!st.locked) {
@@ -97,10 +107,10 @@ export function* jbd2_journal_stop(h: Handle): Generator<Op, void, any> {
   const task = yield* current();
   if (--h.ref > 0) return;
   task.journalInfo = null;
-  const st = yield* update(h.journal.state, (s) => ({ ...s, updates: s.updates - 1 }), {
+  const st = yield* commutingUpdate(h.journal.state, (s) => ({ ...s, updates: s.updates - 1 }), {
     api: 'jbd2_journal_stop',
   });
-  if (st.updates === 0) yield* wake(h.journal.waitUpdates, true);
+  if (st.locked) yield* wake(h.journal.waitUpdates, true);
   yield* note(STOP_NOTE);
 }
 
