@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { replay, signatureOf } from '../../src/engine/index.js';
-import { type BlockState, buildModel, type Scenario, scenarioSpace } from '../../src/workload/index.js';
+import { buildModel } from '../../src/workload/index.js';
+import { spaceScenario } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const doc = readFileSync(join(here, '../../docs/findings.md'), 'utf8');
@@ -36,21 +37,6 @@ function witnesses(): Witness[] {
     if (w && signature) out.push({ fs, signature, version: w[1], scenario: w[2], token: w[3] });
   }
   return out;
-}
-
-/** An explore scenario by its name, `page:load|write:hole`. */
-function spaceScenario(name: string): Scenario {
-  const m = /^(page|pmd):([^:]+):(.+)$/.exec(name);
-  if (!m) throw new Error(`not an explore scenario name: ${name}`);
-  const actions = m[2].split('|');
-  const found = scenarioSpace({
-    threads: actions.length,
-    kind: m[1] as 'page' | 'pmd',
-    actions: [...new Set(actions)],
-    states: [m[3] as BlockState],
-  }).find((s) => s.name === name);
-  if (!found) throw new Error(`no explore scenario ${name}`);
-  return found;
 }
 
 describe('docs/findings.md, the pair sweep', () => {

@@ -8,31 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { check, replay } from '../../src/engine/index.js';
-import {
-  type BlockState,
-  buildModel,
-  builtinScenarios,
-  type Scenario,
-  scenarioSpace,
-} from '../../src/workload/index.js';
+import { buildModel, builtinScenarios, type Scenario } from '../../src/workload/index.js';
+import { spaceScenario } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const doc = readFileSync(join(here, '../../docs/findings.md'), 'utf8');
 const xfsPart = doc.slice(0, doc.indexOf('# ext4 (issue 5)'));
-
-function spaceScenario(name: string): Scenario {
-  const m = /^(page|pmd):([^:]+):(.+)$/.exec(name);
-  if (!m) throw new Error(`not an explore scenario name: ${name}`);
-  const actions = m[2].split('|');
-  const found = scenarioSpace({
-    threads: actions.length,
-    kind: m[1] as 'page' | 'pmd',
-    actions: [...new Set(actions)],
-    states: [m[3] as BlockState],
-  }).find((s) => s.name === name);
-  if (!found) throw new Error(`no explore scenario ${name}`);
-  return found;
-}
 
 const builtin = (name: string): Scenario => {
   const s = builtinScenarios.find((x) => x.name === name);

@@ -1,5 +1,12 @@
-// Test helpers: a one-thread scenario, run sequentially, reduced to its kernel lock operations.
-import { type Action, buildModel, type Scenario } from '../../src/workload/index.js';
+// Test helpers: a one-thread scenario, run sequentially, reduced to its kernel lock operations;
+// an explore scenario made again from its name.
+import {
+  type Action,
+  type BlockState,
+  buildModel,
+  type Scenario,
+  scenarioSpace,
+} from '../../src/workload/index.js';
 import { lockOps, runSequentially } from '../../src/workload/sequence.js';
 
 export const MMAP_SEM = '&mm->mmap_sem';
@@ -24,4 +31,19 @@ export function oneThread(
 /** Lock ops from the first `from` to the end, or of one function's steps. */
 export function opsIn(r: ReturnType<typeof oneThread>, fn: string): string[] {
   return lockOps(r.steps.filter((s) => s.fn === fn));
+}
+
+/** A scenario of `explore`'s generated space by its name, `page:load|write:hole`. */
+export function spaceScenario(name: string): Scenario {
+  const m = /^(page|pmd):([^:]+):(.+)$/.exec(name);
+  if (!m) throw new Error(`not an explore scenario name: ${name}`);
+  const actions = m[2].split('|');
+  const found = scenarioSpace({
+    threads: actions.length,
+    kind: m[1] as 'page' | 'pmd',
+    actions: [...new Set(actions)],
+    states: [m[3] as BlockState],
+  }).find((s) => s.name === name);
+  if (!found) throw new Error(`no explore scenario ${name}`);
+  return found;
 }
