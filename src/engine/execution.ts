@@ -11,9 +11,9 @@
 //   not starve a queued writer (Linux rw_semaphore). Simplification: the kernel lets a woken
 //   writer compete and allows lock stealing; here the hand-off is exact FIFO.
 // - Thread exit is its own step (it writes the thread object that `join` reads).
-// - Every step records the objects it touched as `obj << ACC_SHIFT | write | sync | commute`. Sync-only accesses
-//   (a grant or wake-up writing the woken thread's object, read by its `resume`) order events
-//   for happens-before but are never reversible races.
+// - Every step records the objects it touched as `obj << ACC_SHIFT | write | sync | commute`.
+//   Sync-only accesses (a grant or wake-up writing the woken thread's object, read by its
+//   `resume`) order events for happens-before but are never reversible races.
 
 import type { EngineEvent, ExecutionContext, FinalView, Model, Monitor } from './model.js';
 import type { AnyHandle, Cell, Lock, ObjectRegistry, WaitQueue, World } from './objects.js';
@@ -853,15 +853,16 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.touch(th.wakeObj, true, true);
   }
 
-  private touchCommute(obj: number): void {
-    const a = (obj << ACC_SHIFT) | ACC_COMMUTE;
-    if (this.curN < this.cur.length) this.cur[this.curN] = a;
-    else this.cur.push(a);
-    this.curN++;
+  private touch(obj: number, write: boolean, sync = false): void {
+    this.record((obj << ACC_SHIFT) | (write ? ACC_WRITE : 0) | (sync ? ACC_SYNC : 0));
   }
 
-  private touch(obj: number, write: boolean, sync = false): void {
-    const a = (obj << ACC_SHIFT) | (write ? ACC_WRITE : 0) | (sync ? ACC_SYNC : 0);
+  private touchCommute(obj: number): void {
+    this.record((obj << ACC_SHIFT) | ACC_COMMUTE);
+  }
+
+  /** Add an access to the current step's (reused) buffer. */
+  private record(a: number): void {
     if (this.curN < this.cur.length) this.cur[this.curN] = a;
     else this.cur.push(a);
     this.curN++;

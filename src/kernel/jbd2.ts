@@ -16,7 +16,9 @@
 // `jbd2_handle`, released at jbd2_journal_stop; the commit side was not annotated. Both are
 // modelled that way. A task that already has a handle (current->journal_info) gets a nested
 // reference instead of blocking.
-// Simplifications: no credits or reservations, no checkpointing, a commit takes no other locks.
+// Simplifications: no credits or reservations, no checkpointing, a commit takes no other locks;
+// j_state_lock is not modelled (a start's T_LOCKED check and increment are one atomic step, which
+// is what holding it for read gives them against the commit).
 
 import {
   type Cell,
