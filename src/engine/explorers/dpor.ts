@@ -32,6 +32,8 @@ interface Ev {
 interface WNode {
   t: number;
   acc: readonly number[];
+  /** The pass's execution whose races inserted this event (for `DporObserver`). */
+  born: number;
   /** What to explore after this event, per choice vector of its step (by `valsKey`). */
   kids: Map<string, WNode[]>;
   /** An inserted sequence ended here: exploring this event goes on freely, under any vector. */
@@ -128,10 +130,10 @@ function isWeakInitial(e: { t: number; acc: readonly number[] }, v: readonly Ev[
 }
 
 /** Add v as a chain of new children under `kids`. */
-function appendChain(kids: WNode[], v: readonly Ev[]): void {
+function appendChain(kids: WNode[], v: readonly Ev[], born: number): void {
   let at = kids;
   for (let i = 0; i < v.length; i++) {
-    const n: WNode = { t: v[i].t, acc: v[i].acc, kids: new Map(), leaf: i + 1 === v.length };
+    const n: WNode = { t: v[i].t, acc: v[i].acc, born, kids: new Map(), leaf: i + 1 === v.length };
     at.push(n);
     if (i + 1 < v.length) {
       const sub: WNode[] = [];
@@ -147,7 +149,7 @@ function appendChain(kids: WNode[], v: readonly Ev[]): void {
  * covers v (exploring it goes on to every reversal that v would). A node that only continues
  * under other choice vectors is no leaf for this one: v's continuation is added under it.
  */
-function insert(root: WNode[], v: Ev[]): void {
+function insert(root: WNode[], v: Ev[], born: number): void {
   let kids = root;
   for (;;) {
     let next: WNode | undefined;
@@ -171,7 +173,7 @@ function insert(root: WNode[], v: Ev[]): void {
       }
     }
     if (!next) {
-      appendChain(kids, v);
+      appendChain(kids, v, born);
       return;
     }
     if (next.leaf) return;
@@ -179,7 +181,7 @@ function insert(root: WNode[], v: Ev[]): void {
     if (!sub) {
       const fresh: WNode[] = [];
       next.kids.set(key, fresh);
-      appendChain(fresh, v);
+      appendChain(fresh, v, born);
       return;
     }
     kids = sub;
@@ -267,11 +269,27 @@ class HappensBefore {
 }
 
 /**
+ * Watches where each execution of a pass branches off (for measurements, not used by `check`).
+ * `age` is how many executions earlier the wakeup-tree branch it takes was inserted (1: by the
+ * races of the execution just before it); a branch to another choice vector of a step has no age.
+ */
+export interface DporObserver {
+  branch(age: number | 'choice'): void;
+}
+
+/**
  * One DPOR pass under fixed values for the choices made before the first step (`initial`).
  * Returns false if stopped by the budget; `initialArity` receives those choices' arities.
  */
-export function dporPass(run: Run, initial: readonly number[], initialArity: number[]): boolean {
+export function dporPass(
+  run: Run,
+  initial: readonly number[],
+  initialArity: number[],
+  observer?: DporObserver,
+): boolean {
   const stack: Node[] = [];
+  /** Executions of this pass finished so far. */
+  let executions = 0;
   let divergence = 0;
   const hb = new HappensBefore();
   const stepVals: string[] = [];
@@ -463,10 +481,11 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
       const node = stack[e];
       if (node.sleep.some((s) => isWeakInitial(s, v))) continue;
       if (node.wut === NO_BRANCHES) node.wut = [];
-      insert(node.wut, v);
+      insert(node.wut, v, executions);
     }
 
     run.finish(ex);
+    executions++;
 
     // Backtrack to the deepest node with another choice vector or wakeup-tree branch.
     for (;;) {
@@ -474,12 +493,14 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
       if (!top) return true;
       if (nextVector(top.vals, top.arity)) {
         divergence = stack.length - 1;
+        observer?.branch('choice');
         break;
       }
       if (top.sleep === NO_SLEEP) top.sleep = [];
       top.sleep.push({ t: top.cur, acc: top.curAcc });
       if (top.wut.length) {
         const b = top.wut.shift()!;
+        observer?.branch(executions - b.born);
         top.cur = b.t;
         top.kids = b.kids;
         top.curAcc = NO_NUMBERS;
@@ -494,11 +515,11 @@ export function dporPass(run: Run, initial: readonly number[], initialArity: num
 }
 
 /** Exhaustive exploration: one DPOR pass per vector of choices made before the first step. */
-export function exploreDpor(run: Run): boolean {
+export function exploreDpor(run: Run, observer?: DporObserver): boolean {
   const initial: number[] = [];
   for (;;) {
     const arity: number[] = [];
-    if (!dporPass(run, initial, arity)) return false;
+    if (!dporPass(run, initial, arity, observer)) return false;
     initial.length = arity.length;
     for (let i = 0; i < arity.length; i++) initial[i] ??= 0;
     if (!nextVector(initial, arity)) return true;

@@ -1,0 +1,82 @@
+// Could one DPOR exploration be split over worker threads and still give the same result for
+// every number of workers? One way: a coordinator keeps the sequential algorithm (wakeup trees,
+// sleep sets, races, in the same order) and only the model runs go to workers, each run ahead of
+// time as soon as the branch it starts with is known. That pays only if branches are known early.
+// This prints, for some DAX matrix cells, how many executions earlier each execution's branch was
+// inserted into the wakeup tree: age 1 means the races of the execution just before it created
+// it, so it could not have started any sooner than in the sequential search. `2 workers` is the
+// best speed-up such a scheme could reach with two workers: every execution taking the same time,
+// started as soon as the coordinator has taken in (in order) the execution whose races created its
+// branch and a worker is free, the coordinator itself costing nothing.
+//
+//   npx tsc -p tsconfig.build.json && node dist/bench/dpor-branches.js
+//   node dist/bench/dpor-branches.js v4.4 xfs read-fault-vs-write-syscall
+
+import { exploreDpor } from '../src/engine/explorers/dpor.js';
+import { Run } from '../src/engine/run.js';
+import { buildModel, builtinScenarios } from '../src/workload/index.js';
+
+const CELLS: [string, 'ext4' | 'xfs', string][] = [
+  ['v4.4', 'xfs', 'read-fault-vs-write-syscall'],
+  ['v4.4', 'ext4', 'mmap-vs-fault'],
+  ['v4.4', 'ext4', 'read-fault-vs-write-syscall'],
+  ['v4.3', 'ext4', 'write-fault-vs-write-fault'],
+];
+
+const BUCKETS = ['1', '2', '3-4', '5-16', '>16', 'choice'] as const;
+const bucket = (age: number | 'choice'): (typeof BUCKETS)[number] =>
+  age === 'choice'
+    ? 'choice'
+    : age <= 1
+      ? '1'
+      : age === 2
+        ? '2'
+        : age <= 4
+          ? '3-4'
+          : age <= 16
+            ? '5-16'
+            : '>16';
+
+const args = process.argv.slice(2);
+const cells = args.length >= 3 ? [[args[0], args[1], args[2]] as (typeof CELLS)[number]] : CELLS;
+/** Makespan, in executions, of running them on `workers` workers as soon as each branch exists. */
+function makespan(ages: readonly number[], workers: number): number {
+  // committed[k]: when the coordinator has the results of executions 0..k (it takes them in order).
+  const committed: number[] = [];
+  const free = new Array<number>(workers).fill(0);
+  for (let k = 0; k < ages.length; k++) {
+    const ready = k - ages[k] >= 0 ? committed[k - ages[k]] : 0;
+    let w = 0;
+    for (let i = 1; i < workers; i++) if (free[i] < free[w]) w = i;
+    const finish = Math.max(ready, free[w]) + 1;
+    free[w] = finish;
+    committed[k] = Math.max(finish, k > 0 ? committed[k - 1] : 0);
+  }
+  return committed[ages.length - 1];
+}
+
+console.log(`| cell | executions | ${BUCKETS.map((b) => `age ${b}`).join(' | ')} | 2 workers |`);
+console.log(`|---|---:|${BUCKETS.map(() => '---:').join('|')}|---:|`);
+for (const [kernel, fs, name] of cells) {
+  const scenario = builtinScenarios.find((s) => s.name === name);
+  if (!scenario) throw new Error(`no built-in scenario '${name}'`);
+  const run = new Run(buildModel(scenario, { kernel, fs }), {});
+  const count = new Map<string, number>();
+  // The first execution of a pass starts at once; a choice-vector branch waits for the execution
+  // before it (its arity is learnt there).
+  const ages: number[] = [run.stats.executions + 1];
+  const complete = exploreDpor(run, {
+    branch: (age) => {
+      count.set(bucket(age), (count.get(bucket(age)) ?? 0) + 1);
+      ages.push(age === 'choice' ? 1 : age);
+    },
+  });
+  const n = run.stats.executions;
+  const first = n - [...count.values()].reduce((a, b) => a + b, 0);
+  const pct = (b: string) => `${(((count.get(b) ?? 0) / n) * 100).toFixed(0)}%`;
+  console.log(
+    `| ${kernel} ${fs} ${name}${complete ? '' : ' (incomplete)'} | ${n} | ${BUCKETS.map(pct).join(' | ')} | ` +
+      `${(n / makespan(ages, 2)).toFixed(2)}x |` +
+      (first !== 1 ? ` (${first} first executions of passes)` : ''),
+  );
+}
