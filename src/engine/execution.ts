@@ -199,6 +199,9 @@ export class Execution<S = unknown> implements ExecutionContext {
   private readonly locks: (LockState | undefined)[] = [];
   private readonly queues: (number[] | undefined)[] = [];
   private readonly joiners: (number[] | undefined)[] = [];
+  /** Threads asleep in `waitVar`, woken by the step that makes their condition hold. */
+  private implicitWaits: Extract<Op, { k: 'wait' }>[] | undefined;
+  private implicitWaiters: number[] | undefined;
   private readonly registry: ObjectRegistry;
   private readonly monitors: readonly Monitor[];
   private readonly maxSteps: number;
@@ -450,6 +453,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.touch(op.cell.id, true);
           this.values[op.cell.id] = this.debug ? deepFreeze(op.value) : op.value;
           this.emitAccess(th, op.cell, true, op.info);
+          if (this.implicitWaiters?.length) this.wakeImplicit(th, op.cell);
           break;
         case 'update': {
           if (op.commutes) this.touchCommute(op.cell.id);
@@ -458,6 +462,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
           value = nv;
           this.emitAccess(th, op.cell, true, op.info);
+          if (this.implicitWaiters?.length) this.wakeImplicit(th, op.cell);
           break;
         }
         case 'wait':
@@ -1116,6 +1121,10 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.touch(op.queue.id, true);
     q.push(th.id);
     this.block(th, { kind: 'queue', queue: op.queue });
+    if (op.implicit) {
+      (this.implicitWaits ??= []).push(op);
+      (this.implicitWaiters ??= []).push(th.id);
+    }
     this.curNote = `sleeps on ${op.queue.key}`;
     this.stepValue = undefined;
     return false;
@@ -1128,6 +1137,47 @@ export class Execution<S = unknown> implements ExecutionContext {
     const woken = all ? q.splice(0) : q.splice(0, 1);
     for (const t of woken) this.unblock(t, false);
     if (woken.length) this.curNote = `woke ${woken.map((t) => this.threads[t].name).join(', ')}`;
+    this.emit({ type: 'wake', thread: th.id, woken });
+  }
+
+  /**
+   * After `th`'s step changed `cell`: wake the `waitVar` sleepers that read it and whose condition
+   * now holds, as part of this step. Every such step touches each sleeper watching the cell as a
+   * commuting synchronisation, whether it wakes it or not: so every update since the sleeper went
+   * to sleep happens before its resume step (not only the one that woke it: a commuting update
+   * need not be ordered before that one by anything else), and two commuting updates look the
+   * same to the explorers in either order, though only the later one wakes (see `waitVar`).
+   */
+  private wakeImplicit(th: ThreadRec, cell: Cell<unknown>): void {
+    const waits = this.implicitWaits!;
+    const waiters = this.implicitWaiters!;
+    let woken: number[] | undefined;
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const t = waiters[i];
+      const op = waits[i];
+      const sleeper = this.threads[t];
+      const w = sleeper.waitingFor;
+      if (sleeper.status !== 'blocked' || w?.kind !== 'queue' || w.queue !== op.queue) {
+        // Woken otherwise (an explicit wake of the same queue): no longer waiting here.
+        removeAt(waits, i);
+        removeAt(waiters, i);
+        continue;
+      }
+      if (!op.reads.includes(cell)) continue;
+      this.record((sleeper.wakeObj << ACC_SHIFT) | ACC_COMMUTE | ACC_SYNC);
+      const values = this.values;
+      if (!op.until(<T>(c: Cell<T>): T => values[c.id] as T)) continue;
+      removeAt(waits, i);
+      removeAt(waiters, i);
+      const q = this.queues[op.queue.id]!;
+      removeAt(q, q.indexOf(t));
+      sleeper.status = 'runnable';
+      sleeper.resumeValue = false;
+      sleeper.pending = RESUME;
+      (woken ??= []).push(t);
+    }
+    if (!woken) return;
+    this.curNote = `woke ${woken.map((t) => this.threads[t].name).join(', ')}`;
     this.emit({ type: 'wake', thread: th.id, woken });
   }
 

@@ -37,6 +37,7 @@ export {
   tryAcquire,
   update,
   waitUntil,
+  waitVar,
   wake,
   write,
 } from './ops.js';

@@ -31,7 +31,14 @@ export type Op =
   | { k: 'read'; cell: Cell<unknown>; info?: unknown }
   | { k: 'write'; cell: Cell<unknown>; value: unknown; info?: unknown }
   | { k: 'update'; cell: Cell<unknown>; fn: (old: any) => unknown; info?: unknown; commutes?: boolean }
-  | { k: 'wait'; queue: WaitQueue; reads: readonly Cell<unknown>[]; until: (peek: Peek) => boolean }
+  | {
+      k: 'wait';
+      queue: WaitQueue;
+      reads: readonly Cell<unknown>[];
+      until: (peek: Peek) => boolean;
+      /** Woken by the step that makes `until` hold, not by a `wake` (see `waitVar`). */
+      implicit?: boolean;
+    }
   | { k: 'wake'; queue: WaitQueue; all: boolean }
   | { k: 'spawn'; name: string; body: () => ThreadGen }
   | { k: 'join'; thread: number }
@@ -278,6 +285,31 @@ export function* waitUntil(
 ): Generator<Op, void, any> {
   for (;;) {
     const ok = (yield { k: 'wait', queue, reads, until }) as boolean;
+    if (ok) return;
+  }
+}
+
+/**
+ * Like `waitUntil`, but with no waker to write: the step that changes one of `reads` so that
+ * `until` holds wakes the sleeper itself, in the same step (the kernel's wait_var_event with the
+ * wake_up_var, or a `wake_up` after an `atomic_dec_and_test`, done where the condition becomes
+ * true). The wake-up is a synchronisation, like every wake-up: it orders the waker before the
+ * sleeper, and the explorer does not try it the other way round.
+ *
+ * Use it where the kernel's waker wakes exactly when the condition becomes true: then which of
+ * several commuting updates (`commutingUpdate`) does the waking depends only on their order, and
+ * the explorer need not order them; with an explicit `wake` after each, it would have to. Which
+ * update woke the sleeper is then no difference between executions to DPOR (every update of
+ * `reads` since it went to sleep happens before it wakes up), so DPOR may run fewer executions
+ * than the naive search counts traces, with the same findings (test/engine/dpor-property.test.ts).
+ */
+export function* waitVar(
+  queue: WaitQueue,
+  reads: readonly Cell<any>[],
+  until: (peek: Peek) => boolean,
+): Generator<Op, void, any> {
+  for (;;) {
+    const ok = (yield { k: 'wait', queue, reads, until, implicit: true }) as boolean;
     if (ok) return;
   }
 }

@@ -25,7 +25,7 @@ export function describeOp(op: Op): string {
     case 'update':
       return `update ${op.cell.key}`;
     case 'wait':
-      return `wait_event ${op.queue.key}`;
+      return `${op.implicit ? 'wait_var_event' : 'wait_event'} ${op.queue.key}`;
     case 'wake':
       return `wake_up${op.all ? '_all' : ''} ${op.queue.key}`;
     case 'spawn':
