@@ -278,15 +278,17 @@ export function commutingUpdate<T>(cell: Cell<T>, fn: (old: T) => T, info?: unkn
  * `wait_event`). The check and the enqueue are one atomic step, like prepare_to_wait +
  * condition check, so a wake-up between them is not lost. `until` may read only `reads`.
  */
-export function* waitUntil(
+export function waitUntil(
   queue: WaitQueue,
   reads: readonly Cell<any>[],
   until: (peek: Peek) => boolean,
 ): Generator<Op, void, any> {
-  for (;;) {
-    const ok = (yield { k: 'wait', queue, reads, until }) as boolean;
-    if (ok) return;
-  }
+  return sleepUntil({ k: 'wait', queue, reads, until });
+}
+
+/** Repeat a wait step until it reports the condition true (a wake-up resumes it with false). */
+function* sleepUntil(op: Extract<Op, { k: 'wait' }>): Generator<Op, void, any> {
+  while (!((yield op) as boolean));
 }
 
 /**
@@ -303,15 +305,12 @@ export function* waitUntil(
  * `reads` since it went to sleep happens before it wakes up), so DPOR may run fewer executions
  * than the naive search counts traces, with the same findings (test/engine/dpor-property.test.ts).
  */
-export function* waitVar(
+export function waitVar(
   queue: WaitQueue,
   reads: readonly Cell<any>[],
   until: (peek: Peek) => boolean,
 ): Generator<Op, void, any> {
-  for (;;) {
-    const ok = (yield { k: 'wait', queue, reads, until, implicit: true }) as boolean;
-    if (ok) return;
-  }
+  return sleepUntil({ k: 'wait', queue, reads, until, implicit: true });
 }
 
 /** Wake every sleeper on `queue` (wake_up_all), or only the first (`all = false`). */
