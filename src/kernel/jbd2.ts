@@ -7,10 +7,11 @@
 // transaction state: in the kernel a start holds j_state_lock for read and does atomic_inc, a
 // stop does atomic_dec_and_test, and neither orders the handles of two tasks. Only the commit's
 // changes (T_LOCKED, the next transaction) are plain writes, so the explorer orders handle
-// starts and stops against the commit, not against each other. jbd2_journal_stop wakes
-// j_wait_updates when its decrement reaches zero; that depends on the order of the stops, so
-// here a stop wakes it whenever the transaction is T_LOCKED instead: a superset of those
-// wake-ups, and the commit re-checks t_updates after each, so the same states are reachable.
+// starts against the commit, not against each other. jbd2_journal_stop wakes j_wait_updates
+// when its decrement reaches zero, without looking at the transaction's state; the commit
+// sleeps there with `waitVar`, so the stop that brings t_updates to zero wakes it in the same
+// step, and a stop is ordered against the commit's checks of t_updates only (not against its
+// setting T_LOCKED, which a stop does not read).
 //
 // lockdep of that era saw a handle start as lock_map_acquire(&handle->h_lockdep_map), class
 // `jbd2_handle`, released at jbd2_journal_stop; the commit side was not annotated. Both are
@@ -29,6 +30,7 @@ import {
   type WaitQueue,
   type World,
   waitUntil,
+  waitVar,
   wake,
 } from '../engine/index.js';
 import type { LockdepNote } from './lock-info.js';
@@ -109,17 +111,17 @@ export function* jbd2_journal_stop(h: Handle): Generator<Op, void, any> {
   const task = yield* current();
   if (--h.ref > 0) return;
   task.journalInfo = null;
-  const st = yield* commutingUpdate(h.journal.state, (s) => ({ ...s, updates: s.updates - 1 }), {
+  // atomic_dec_and_test(&t_updates), and wake_up(&j_wait_updates) at zero: waitVar's wake-up.
+  yield* commutingUpdate(h.journal.state, (s) => ({ ...s, updates: s.updates - 1 }), {
     api: 'jbd2_journal_stop',
   });
-  if (st.locked) yield* wake(h.journal.waitUpdates, true);
   yield* note(STOP_NOTE);
 }
 
 /** jbd2_journal_commit_transaction(), the locking skeleton of a commit by kjournald2. */
 export function* jbd2_journal_commit_transaction(j: Journal): Generator<Op, void, any> {
   yield* update(j.state, (s) => ({ ...s, locked: true }), { api: 'jbd2_journal_commit_transaction' });
-  yield* waitUntil(j.waitUpdates, [j.state], (peek) => peek(j.state).updates === 0);
+  yield* waitVar(j.waitUpdates, [j.state], (peek) => peek(j.state).updates === 0);
   yield* update(j.state, (s) => ({ tid: s.tid + 1, locked: false, updates: 0 }), {
     api: 'jbd2_journal_commit_transaction',
   });
