@@ -200,8 +200,7 @@ export class Execution<S = unknown> implements ExecutionContext {
   private readonly queues: (number[] | undefined)[] = [];
   private readonly joiners: (number[] | undefined)[] = [];
   /** Threads asleep in `waitVar`, woken by the step that makes their condition hold. */
-  private implicitWaits: Extract<Op, { k: 'wait' }>[] | undefined;
-  private implicitWaiters: number[] | undefined;
+  private implicitWaits: { t: number; op: Extract<Op, { k: 'wait' }> }[] | undefined;
   private readonly registry: ObjectRegistry;
   private readonly monitors: readonly Monitor[];
   private readonly maxSteps: number;
@@ -453,7 +452,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.touch(op.cell.id, true);
           this.values[op.cell.id] = this.debug ? deepFreeze(op.value) : op.value;
           this.emitAccess(th, op.cell, true, op.info);
-          if (this.implicitWaiters?.length) this.wakeImplicit(th, op.cell);
+          if (this.implicitWaits?.length) this.wakeImplicit(th, op.cell);
           break;
         case 'update': {
           if (op.commutes) this.touchCommute(op.cell.id);
@@ -462,7 +461,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
           value = nv;
           this.emitAccess(th, op.cell, true, op.info);
-          if (this.implicitWaiters?.length) this.wakeImplicit(th, op.cell);
+          if (this.implicitWaits?.length) this.wakeImplicit(th, op.cell);
           break;
         }
         case 'wait':
@@ -850,12 +849,13 @@ export class Execution<S = unknown> implements ExecutionContext {
     th.waitingFor = w;
   }
 
-  private unblock(t: number, value: unknown): void {
+  /** Make a blocked thread runnable; `touch` false where the waker records its own access. */
+  private unblock(t: number, value: unknown, touch = true): void {
     const th = this.threads[t];
     th.status = 'runnable';
     th.resumeValue = value;
     th.pending = RESUME;
-    this.touch(th.wakeObj, true, true);
+    if (touch) this.touch(th.wakeObj, true, true);
   }
 
   private touch(obj: number, write: boolean, sync = false): void {
@@ -1121,10 +1121,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     this.touch(op.queue.id, true);
     q.push(th.id);
     this.block(th, { kind: 'queue', queue: op.queue });
-    if (op.implicit) {
-      (this.implicitWaits ??= []).push(op);
-      (this.implicitWaiters ??= []).push(th.id);
-    }
+    if (op.implicit) (this.implicitWaits ??= []).push({ t: th.id, op });
     this.curNote = `sleeps on ${op.queue.key}`;
     this.stepValue = undefined;
     return false;
@@ -1150,17 +1147,14 @@ export class Execution<S = unknown> implements ExecutionContext {
    */
   private wakeImplicit(th: ThreadRec, cell: Cell<unknown>): void {
     const waits = this.implicitWaits!;
-    const waiters = this.implicitWaiters!;
     let woken: number[] | undefined;
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      const t = waiters[i];
-      const op = waits[i];
+    for (let i = waits.length - 1; i >= 0; i--) {
+      const { t, op } = waits[i];
       const sleeper = this.threads[t];
       const w = sleeper.waitingFor;
       if (sleeper.status !== 'blocked' || w?.kind !== 'queue' || w.queue !== op.queue) {
         // Woken otherwise (an explicit wake of the same queue): no longer waiting here.
         removeAt(waits, i);
-        removeAt(waiters, i);
         continue;
       }
       if (!op.reads.includes(cell)) continue;
@@ -1168,12 +1162,9 @@ export class Execution<S = unknown> implements ExecutionContext {
       const values = this.values;
       if (!op.until(<T>(c: Cell<T>): T => values[c.id] as T)) continue;
       removeAt(waits, i);
-      removeAt(waiters, i);
       const q = this.queues[op.queue.id]!;
       removeAt(q, q.indexOf(t));
-      sleeper.status = 'runnable';
-      sleeper.resumeValue = false;
-      sleeper.pending = RESUME;
+      this.unblock(t, false, false);
       (woken ??= []).push(t);
     }
     if (!woken) return;

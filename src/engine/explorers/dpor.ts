@@ -32,7 +32,7 @@ interface Ev {
 interface WNode {
   t: number;
   acc: readonly number[];
-  /** The pass's execution whose races inserted this event (for `DporObserver`). */
+  /** How many executions had finished when this event was inserted (for `DporObserver`). */
   born: number;
   /** What to explore after this event, per choice vector of its step (by `valsKey`). */
   kids: Map<string, WNode[]>;
@@ -288,8 +288,6 @@ export function dporPass(
   observer?: DporObserver,
 ): boolean {
   const stack: Node[] = [];
-  /** Executions of this pass finished so far. */
-  let executions = 0;
   let divergence = 0;
   const hb = new HappensBefore();
   const stepVals: string[] = [];
@@ -481,11 +479,10 @@ export function dporPass(
       const node = stack[e];
       if (node.sleep.some((s) => isWeakInitial(s, v))) continue;
       if (node.wut === NO_BRANCHES) node.wut = [];
-      insert(node.wut, v, executions);
+      insert(node.wut, v, run.stats.executions);
     }
 
     run.finish(ex);
-    executions++;
 
     // Backtrack to the deepest node with another choice vector or wakeup-tree branch.
     for (;;) {
@@ -500,7 +497,7 @@ export function dporPass(
       top.sleep.push({ t: top.cur, acc: top.curAcc });
       if (top.wut.length) {
         const b = top.wut.shift()!;
-        observer?.branch(executions - b.born);
+        observer?.branch(run.stats.executions - b.born);
         top.cur = b.t;
         top.kids = b.kids;
         top.curAcc = NO_NUMBERS;
