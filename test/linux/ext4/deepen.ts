@@ -6,7 +6,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { check } from '../../../src/engine/index.js';
 import { buildModel } from '../../../src/workload/index.js';
-import { pairScenario, type RunLine } from './sweep.js';
+import { findingLine, pairScenario, type RunLine } from './sweep.js';
 
 const [inFile, outFile, ms, part, order = ''] = process.argv.slice(2);
 const rank = (v: string) => {
@@ -39,15 +39,7 @@ for (const l of todo) {
     executions: r.complete ? r.stats.executions : l.executions,
     ms: Date.now() - t0,
   };
-  if (r.complete)
-    line.findings = r.findings.map((f) => ({
-      kind: f.kind,
-      title: f.title,
-      signature: f.signature,
-      token: f.token,
-      preemptions: f.preemptions,
-      ...(f.confirmed !== undefined ? { confirmed: f.confirmed } : {}),
-    }));
+  if (r.complete) line.findings = r.findings.map(findingLine);
   appendFileSync(outFile, `${JSON.stringify(line)}\n`);
   process.stdout.write(
     `${l.version} ${l.scenario} ${r.complete ? 'complete' : 'partial'} ${r.stats.executions}\n`,

@@ -11,7 +11,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check } from '../../../src/engine/index.js';
+import { check, type Finding } from '../../../src/engine/index.js';
 import { allVersions } from '../../../src/history/index.js';
 import { type Action, buildModel, type FsName, type Scenario } from '../../../src/workload/index.js';
 
@@ -101,6 +101,18 @@ export interface RunLine {
   }[];
 }
 
+/** A finding as a sweep file records it (what summarize.ts and the docs' tables read). */
+export function findingLine(f: Finding): RunLine['findings'][number] {
+  return {
+    kind: f.kind,
+    title: f.title,
+    signature: f.signature,
+    token: f.token,
+    preemptions: f.preemptions,
+    ...(f.confirmed !== undefined ? { confirmed: f.confirmed } : {}),
+  };
+}
+
 function main() {
   const args = process.argv.slice(2);
   const opt = (name: string) => {
@@ -153,14 +165,7 @@ function main() {
           complete: r.complete,
           executions,
           ms: Date.now() - t0,
-          findings: found.map((f) => ({
-            kind: f.kind,
-            title: f.title,
-            signature: f.signature,
-            token: f.token,
-            preemptions: f.preemptions,
-            ...(f.confirmed !== undefined ? { confirmed: f.confirmed } : {}),
-          })),
+          findings: found.map(findingLine),
         };
         appendFileSync(out, `${JSON.stringify(line)}\n`);
         process.stdout.write(
