@@ -22,6 +22,7 @@ import {
   type LockMode,
   ModelFailure,
   type Op,
+  type Peek,
   THROWN_IN,
   type ThreadGen,
   type ThreadHandle,
@@ -385,8 +386,11 @@ export class Execution<S = unknown> implements ExecutionContext {
         return [op.cell.id << ACC_SHIFT];
       case 'write':
         return [(op.cell.id << ACC_SHIFT) | ACC_WRITE];
-      case 'update':
-        return [(op.cell.id << ACC_SHIFT) | (op.commutes ? ACC_COMMUTE : ACC_WRITE)];
+      case 'update': {
+        const a = [(op.cell.id << ACC_SHIFT) | (op.commutes ? ACC_COMMUTE : ACC_WRITE)];
+        if (op.reads) for (const c of op.reads) a.push(c.id << ACC_SHIFT);
+        return a;
+      }
       case 'wait': {
         const a = [(op.queue.id << ACC_SHIFT) | ACC_WRITE];
         for (const c of op.reads) a.push(c.id << ACC_SHIFT);
@@ -455,11 +459,17 @@ export class Execution<S = unknown> implements ExecutionContext {
           if (this.implicitWaits?.length) this.wakeImplicit(th, op.cell);
           break;
         case 'update': {
+          const reads = op.reads;
+          if (reads?.length) for (const c of reads) this.touch(c.id, false);
           if (op.commutes) this.touchCommute(op.cell.id);
           else this.touch(op.cell.id, true);
-          const nv = op.fn(this.values[op.cell.id]);
+          const nv = op.fn(
+            this.values[op.cell.id],
+            reads?.length ? this.peekOnly(reads, op.cell) : this.noPeek,
+          );
           this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
           value = nv;
+          if (reads?.length) for (const c of reads) this.emitAccess(th, c, false, op.info);
           this.emitAccess(th, op.cell, true, op.info);
           if (this.implicitWaits?.length) this.wakeImplicit(th, op.cell);
           break;
@@ -1098,6 +1108,19 @@ export class Execution<S = unknown> implements ExecutionContext {
     }
     if (granted) this.curNote = `granted to ${granted.join(', ')}`;
   }
+
+  /** A `peek` for a step that declared it reads `reads` (besides the cell it updates). */
+  private peekOnly(reads: readonly Cell<unknown>[], updated: Cell<unknown>): Peek {
+    return <T>(c: Cell<T>): T => {
+      if (!reads.includes(c as Cell<unknown>))
+        throw new Error(`update of cell '${updated.key}' peeked at cell '${c.key}' not listed in its reads`);
+      return this.values[c.id] as T;
+    };
+  }
+
+  private readonly noPeek: Peek = (c) => {
+    throw new Error(`an update peeked at cell '${c.key}' without listing it in its reads`);
+  };
 
   // ---- wait queues and join --------------------------------------------------------------------
 

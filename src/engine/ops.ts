@@ -30,7 +30,15 @@ export type Op =
   | { k: 'downgrade'; lock: Lock; info?: unknown }
   | { k: 'read'; cell: Cell<unknown>; info?: unknown }
   | { k: 'write'; cell: Cell<unknown>; value: unknown; info?: unknown }
-  | { k: 'update'; cell: Cell<unknown>; fn: (old: any) => unknown; info?: unknown; commutes?: boolean }
+  | {
+      k: 'update';
+      cell: Cell<unknown>;
+      fn: (old: any, peek: Peek) => unknown;
+      info?: unknown;
+      commutes?: boolean;
+      /** Other cells the step reads, in the same atomic step (`fn` may peek at these only). */
+      reads?: readonly Cell<unknown>[];
+    }
   | {
       k: 'wait';
       queue: WaitQueue;
@@ -169,9 +177,10 @@ class UpdateOp extends OneStep {
   readonly k = 'update';
   constructor(
     readonly cell: Cell<unknown>,
-    readonly fn: (old: any) => unknown,
+    readonly fn: (old: any, peek: Peek) => unknown,
     readonly info: unknown,
     readonly commutes: boolean,
+    readonly reads: readonly Cell<unknown>[],
   ) {
     super();
   }
@@ -254,9 +263,23 @@ export function write<T>(cell: Cell<T>, value: T, info?: unknown): Generator<Op,
   return asGen(new WriteOp(cell, value, info));
 }
 
-/** Atomic read-modify-write; returns the new value. */
-export function update<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Generator<Op, T, any> {
-  return asGen(new UpdateOp(cell, fn, info, false));
+const NO_CELLS: readonly Cell<unknown>[] = Object.freeze([]);
+
+/**
+ * Atomic read-modify-write; returns the new value. `reads`: other cells read in the same atomic
+ * step (as under a lock the model does not spell out), which `fn` may `peek` at. The step touches
+ * the cell whatever `fn` decides (return the old value to leave it as it is): DPOR needs a step's
+ * objects to follow from the thread's state before it, not from values it reads in the step. A
+ * step that skipped the cell when a guard read failed made optimal DPOR miss an interleaving: a
+ * reversal it took to be covered by an independent step, which changed the guard.
+ */
+export function update<T>(
+  cell: Cell<T>,
+  fn: (old: T, peek: Peek) => T,
+  info?: unknown,
+  reads: readonly Cell<any>[] = NO_CELLS,
+): Generator<Op, T, any> {
+  return asGen(new UpdateOp(cell, fn, info, false, reads));
 }
 
 /**
@@ -269,8 +292,13 @@ export function update<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Gen
  * value it gets back (e.g. a flag that only plain writes set, not the counter itself). Breaking
  * the promise makes the exploration miss interleavings.
  */
-export function commutingUpdate<T>(cell: Cell<T>, fn: (old: T) => T, info?: unknown): Generator<Op, T, any> {
-  return asGen(new UpdateOp(cell, fn, info, true));
+export function commutingUpdate<T>(
+  cell: Cell<T>,
+  fn: (old: T, peek: Peek) => T,
+  info?: unknown,
+  reads: readonly Cell<any>[] = NO_CELLS,
+): Generator<Op, T, any> {
+  return asGen(new UpdateOp(cell, fn, info, true, reads));
 }
 
 /**

@@ -81,4 +81,77 @@ describe('commutingUpdate', () => {
     expect(outcomes(m)).toEqual(outcomes(counter('plain', ['writer'])));
     expect(outcomes(m)).toEqual(['[10,[null,null,null]]', '[11,[null,null,null]]', '[12,[null,null,null]]']);
   });
+
+  it('may read other cells in its step: ordered against their writers only, not each other', () => {
+    // two handle starts (a start joins unless the transaction is locked) and, optionally, a commit
+    // that locks it; the counter is t_updates, the flag T_LOCKED.
+    const starts = (commit: boolean): Model<{ n: Cell<number>; locked: Cell<boolean> }> =>
+      defineModel({
+        name: `guarded-${commit}`,
+        setup: (w) => ({ n: w.cell('t_updates', 0), locked: w.cell('T_LOCKED', false) }),
+        threads: [
+          ...['A', 'B'].map((name) => ({
+            name,
+            body: function* (s: { n: Cell<number>; locked: Cell<boolean> }) {
+              let joined = false;
+              yield* commutingUpdate(
+                s.n,
+                (n: number, peek) => {
+                  joined = !peek(s.locked);
+                  return joined ? n + 1 : n;
+                },
+                undefined,
+                [s.locked],
+              );
+              return joined;
+            },
+          })),
+          ...(commit
+            ? [
+                {
+                  name: 'commit',
+                  body: function* (s: { n: Cell<number>; locked: Cell<boolean> }) {
+                    yield* write(s.locked, true);
+                  },
+                },
+              ]
+            : []),
+        ],
+        check: (s, v) => {
+          const end = JSON.stringify([v.peek(s.n), v.results]);
+          return [{ kind: 'outcome', title: end, functions: [end] }];
+        },
+      });
+    expect(check(starts(false)).stats.executions).toBe(1);
+    const m = starts(true);
+    const r = check(m, { minimize: false });
+    // each start before or after the lock: 4 traces, 4 end states
+    expect(r.stats.executions).toBe(4);
+    expect(exploreNaive(m).traces).toBe(4);
+    expect(r.findings.map((f) => f.title).sort()).toEqual([
+      '[0,[false,false,null]]',
+      '[1,[false,true,null]]',
+      '[1,[true,false,null]]',
+      '[2,[true,true,null]]',
+    ]);
+  });
+
+  it('peeking at a cell its step does not list is a model error naming the cell', () => {
+    const m = defineModel({
+      name: 'bad-peek',
+      setup: (w) => ({ n: w.cell('counter', 0), other: w.cell('flag', false) }),
+      threads: [
+        {
+          name: 'A',
+          body: function* (s: { n: Cell<number>; other: Cell<boolean> }) {
+            yield* commutingUpdate(s.n, (n: number, peek) => (peek(s.other) ? n : n + 1));
+          },
+        },
+      ],
+    });
+    const [f] = check(m).findings;
+    expect(f.kind).toBe('oops');
+    expect(f.title).toContain('model code threw in A');
+    expect(f.message).toContain("peeked at cell 'flag' without listing it in its reads");
+  });
 });

@@ -44,4 +44,18 @@ describe('DporObserver', () => {
     // choices picks a value before its first step, so there are several passes.
     expect(run.stats.executions - ages.length).toBeGreaterThan(1);
   });
+
+  it('names the object of the race behind each branch', () => {
+    // philosophers: every race is on a fork, and there are races on more than one
+    const model = examples['philosophers-3'];
+    const run = new Run(model, {});
+    const causes = new Set<string>();
+    exploreDpor(run, {
+      branch: (age, cause) => {
+        if (age !== 'choice') causes.add(run.registry.handle(cause!).key);
+      },
+    });
+    expect(causes.size).toBeGreaterThan(1);
+    for (const k of causes) expect(k).toMatch(/fork/);
+  });
 });

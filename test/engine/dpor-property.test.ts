@@ -1,7 +1,8 @@
 // Property: on random small programs (2-3 threads, 1-4 statements each over 2-3 cells and 1-2
-// locks, balanced lock use, reads, writes, atomic adds, commuting adds, waits until a cell
-// reaches a value (`waitVar`, woken by the update that gets it there), choices, trylocks, nested critical
-// sections), DPOR reports exactly the findings of the naive search and runs one execution per
+// locks, balanced lock use, reads, writes, atomic adds, commuting adds, commuting adds guarded by
+// a read of another cell in the same step (adding 0 when the guard fails), waits
+// until a cell reaches a value (`waitVar`, woken by the update that gets it there), choices,
+// trylocks, nested critical sections), DPOR reports exactly the findings of the naive search and runs one execution per
 // Mazurkiewicz trace (10% slack). Every distinct end state that hashes to 1 or 2 mod 3 is a
 // finding of its own, so "same findings" also means "same reachable end states".
 
@@ -33,6 +34,7 @@ type Stmt =
   | { k: 'write'; cell: number; value: number }
   | { k: 'add'; cell: number; value: number }
   | { k: 'cadd'; cell: number; value: number }
+  | { k: 'gadd'; cell: number; value: number }
   | { k: 'choose'; cell: number }
   | { k: 'await'; cell: number; value: number }
   | { k: 'lock'; lock: number; mode: LockMode; try: boolean; body: Stmt[] };
@@ -50,6 +52,7 @@ const simple: fc.Arbitrary<Stmt>[] = [
   fc.record({ k: fc.constant('write' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('add' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('cadd' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ k: fc.constant('gadd' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('await' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
 ];
 const chosen: fc.Arbitrary<Stmt> = fc.record({ k: fc.constant('choose' as const), cell: fc.nat(2) });
@@ -121,6 +124,24 @@ function* run(s: State, stmts: Stmt[], log: number[]): Generator<Op, void, any> 
         // an atomic_add whose result the thread ignores: commutes with the other cadds
         yield* commutingUpdate(s.cells[st.cell % s.cells.length], (v: number) => v + st.value);
         break;
+      case 'gadd': {
+        // a start_this_handle: if the guard (the next cell) is clear, a commuting add; otherwise
+        // it adds 0. The thread logs what it saw of the guard only.
+        const c = s.cells[st.cell % s.cells.length];
+        const g = s.cells[(st.cell + 1) % s.cells.length];
+        let clear = false;
+        yield* commutingUpdate(
+          c,
+          (v: number, peek) => {
+            clear = peek(g) < 2;
+            return clear ? v + st.value : v;
+          },
+          undefined,
+          [g],
+        );
+        log.push(clear ? 1 : 0);
+        break;
+      }
       case 'choose':
         yield* write(s.cells[st.cell % s.cells.length], 10 + (yield* choose(2, 'random value')));
         break;

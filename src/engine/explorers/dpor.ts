@@ -34,6 +34,8 @@ interface WNode {
   acc: readonly number[];
   /** How many executions had finished when this event was inserted (for `DporObserver`). */
   born: number;
+  /** The object of the race whose reversal inserted it (for `DporObserver`). */
+  cause: number;
   /** What to explore after this event, per choice vector of its step (by `valsKey`). */
   kids: Map<string, WNode[]>;
   /** An inserted sequence ended here: exploring this event goes on freely, under any vector. */
@@ -81,15 +83,16 @@ function conflict(a: readonly number[], b: readonly number[]): boolean {
   return false;
 }
 
-function reversibleConflict(a: readonly number[], b: readonly number[]): boolean {
+/** The first object on which a and b conflict other than through a sync-only access, or -1. */
+function reversibleConflict(a: readonly number[], b: readonly number[]): number {
   for (const x of a) {
     if (x & ACC_SYNC) continue;
     for (const y of b) {
       if (y & ACC_SYNC) continue;
-      if (accConflict(x, y)) return true;
+      if (accConflict(x, y)) return x >>> ACC_SHIFT;
     }
   }
-  return false;
+  return -1;
 }
 
 /** Is v[k] (the first event of its thread in v) an initial of v: no earlier event of v before it? */
@@ -130,10 +133,10 @@ function isWeakInitial(e: { t: number; acc: readonly number[] }, v: readonly Ev[
 }
 
 /** Add v as a chain of new children under `kids`. */
-function appendChain(kids: WNode[], v: readonly Ev[], born: number): void {
+function appendChain(kids: WNode[], v: readonly Ev[], born: number, cause: number): void {
   let at = kids;
   for (let i = 0; i < v.length; i++) {
-    const n: WNode = { t: v[i].t, acc: v[i].acc, born, kids: new Map(), leaf: i + 1 === v.length };
+    const n: WNode = { t: v[i].t, acc: v[i].acc, born, cause, kids: new Map(), leaf: i + 1 === v.length };
     at.push(n);
     if (i + 1 < v.length) {
       const sub: WNode[] = [];
@@ -149,7 +152,7 @@ function appendChain(kids: WNode[], v: readonly Ev[], born: number): void {
  * covers v (exploring it goes on to every reversal that v would). A node that only continues
  * under other choice vectors is no leaf for this one: v's continuation is added under it.
  */
-function insert(root: WNode[], v: Ev[], born: number): void {
+function insert(root: WNode[], v: Ev[], born: number, cause: number): void {
   let kids = root;
   for (;;) {
     let next: WNode | undefined;
@@ -173,7 +176,7 @@ function insert(root: WNode[], v: Ev[], born: number): void {
       }
     }
     if (!next) {
-      appendChain(kids, v, born);
+      appendChain(kids, v, born, cause);
       return;
     }
     if (next.leaf) return;
@@ -181,7 +184,7 @@ function insert(root: WNode[], v: Ev[], born: number): void {
     if (!sub) {
       const fresh: WNode[] = [];
       next.kids.set(key, fresh);
-      appendChain(fresh, v, born);
+      appendChain(fresh, v, born, cause);
       return;
     }
     kids = sub;
@@ -274,7 +277,8 @@ class HappensBefore {
  * races of the execution just before it); a branch to another choice vector of a step has no age.
  */
 export interface DporObserver {
-  branch(age: number | 'choice'): void;
+  /** `cause`: the object (registry id) of the race whose reversal inserted the branch. */
+  branch(age: number | 'choice', cause?: number): void;
 }
 
 /**
@@ -443,7 +447,7 @@ export function dporPass(
               break;
             }
           }
-          if (shadowed || !reversibleConflict(evAcc[c], acc)) continue;
+          if (shadowed || reversibleConflict(evAcc[c], acc) < 0) continue;
           nRaces = setAt(races, nRaces, c);
           nRaces = setAt(races, nRaces, i);
         }
@@ -479,7 +483,7 @@ export function dporPass(
       const node = stack[e];
       if (node.sleep.some((s) => isWeakInitial(s, v))) continue;
       if (node.wut === NO_BRANCHES) node.wut = [];
-      insert(node.wut, v, run.stats.executions);
+      insert(node.wut, v, run.stats.executions, reversibleConflict(evAcc[e], evAcc[f]));
     }
 
     run.finish(ex);
@@ -497,7 +501,7 @@ export function dporPass(
       top.sleep.push({ t: top.cur, acc: top.curAcc });
       if (top.wut.length) {
         const b = top.wut.shift()!;
-        observer?.branch(run.stats.executions - b.born);
+        observer?.branch(run.stats.executions - b.born, b.cause);
         top.cur = b.t;
         top.kids = b.kids;
         top.curAcc = NO_NUMBERS;
