@@ -3,15 +3,15 @@
 // starts wait, waits until every handle of it has stopped (t_updates == 0), then a new
 // transaction opens and the waiters are woken.
 //
-// A start (check T_LOCKED, t_updates++) and a stop (t_updates--) are commuting updates of the
-// transaction state: in the kernel a start holds j_state_lock for read and does atomic_inc, a
-// stop does atomic_dec_and_test, and neither orders the handles of two tasks. Only the commit's
-// changes (T_LOCKED, the next transaction) are plain writes, so the explorer orders handle
-// starts against the commit, not against each other. jbd2_journal_stop wakes j_wait_updates
-// when its decrement reaches zero, without looking at the transaction's state; the commit
-// sleeps there with `waitVar`, so the stop that brings t_updates to zero wakes it in the same
-// step, and a stop is ordered against the commit's checks of t_updates only (not against its
-// setting T_LOCKED, which a stop does not read).
+// The transaction's state (t_tid, T_LOCKED) and its t_updates counter are two cells, as they are
+// two fields in the kernel: a start checks the state and increments the counter in one step (under
+// j_state_lock for read, then atomic_inc), a stop only decrements the counter
+// (atomic_dec_and_test, no j_state_lock). Increments and decrements are commuting updates, so the
+// explorer orders neither two tasks' handles against each other nor a stop against the commit's
+// setting T_LOCKED (which a stop does not read): only a start against the commit's writes of
+// the state, and starts and stops against the commit's checks of t_updates. jbd2_journal_stop
+// wakes j_wait_updates when its decrement reaches zero; the commit sleeps there with `waitVar`,
+// so the stop that brings t_updates to zero wakes it in the same step.
 //
 // lockdep of that era saw a handle start as lock_map_acquire(&handle->h_lockdep_map), class
 // `jbd2_handle`, released at jbd2_journal_stop; the commit side was not annotated. Both are
@@ -19,7 +19,9 @@
 // reference instead of blocking.
 // Simplifications: no credits or reservations, no checkpointing, a commit takes no other locks;
 // j_state_lock is not modelled (a start's T_LOCKED check and increment are one atomic step, which
-// is what holding it for read gives them against the commit).
+// is what holding it for read gives them against the commit, which sets T_LOCKED and checks
+// t_updates under it for write). The transaction that replaces the committed one is the same two
+// cells with the next tid (its t_updates starts at 0, where the old one's ended).
 
 import {
   type Cell,
@@ -40,13 +42,14 @@ export interface TransactionState {
   tid: number;
   /** T_LOCKED: a commit has started; new handles wait. */
   locked: boolean;
-  /** t_updates: handles running in this transaction. */
-  updates: number;
 }
 
 export interface Journal {
   name: string;
+  /** j_running_transaction's t_tid and t_state. */
   state: Cell<TransactionState>;
+  /** j_running_transaction->t_updates: handles running in it. */
+  updates: Cell<number>;
   /** j_wait_transaction_locked */
   waitLocked: WaitQueue;
   /** j_wait_updates */
@@ -65,7 +68,8 @@ export const JBD2_HANDLE_CLASS = 'jbd2_handle';
 export function journal_init(w: World, name: string): Journal {
   return {
     name,
-    state: w.cell<TransactionState>(`${name}.j_running_transaction`, { tid: 1, locked: false, updates: 0 }),
+    state: w.cell<TransactionState>(`${name}.j_running_transaction`, { tid: 1, locked: false }),
+    updates: w.cell(`${name}.j_running_transaction->t_updates`, 0),
     waitLocked: w.queue(`${name}.j_wait_transaction_locked`),
     waitUpdates: w.queue(`${name}.j_wait_updates`),
   };
@@ -90,9 +94,16 @@ export function* jbd2_journal_start(j: Journal): Generator<Op, Handle, any> {
   yield* might_sleep('jbd2__journal_start');
   let tid: number;
   for (;;) {
-    const st = yield* commutingUpdate(j.state, (s) => (s.locked ? s : { ...s, updates: s.updates + 1 }), {
-      api: 'start_this_handle',
-    });
+    let st: TransactionState = { tid: 0, locked: true };
+    yield* commutingUpdate(
+      j.updates,
+      (n, peek) => {
+        st = peek(j.state);
+        return st.locked ? n : n + 1;
+      },
+      { api: 'start_this_handle' },
+      [j.state],
+    );
     if (!st.locked) {
       tid = st.tid;
       break;
@@ -112,17 +123,15 @@ export function* jbd2_journal_stop(h: Handle): Generator<Op, void, any> {
   if (--h.ref > 0) return;
   task.journalInfo = null;
   // atomic_dec_and_test(&t_updates), and wake_up(&j_wait_updates) at zero: waitVar's wake-up.
-  yield* commutingUpdate(h.journal.state, (s) => ({ ...s, updates: s.updates - 1 }), {
-    api: 'jbd2_journal_stop',
-  });
+  yield* commutingUpdate(h.journal.updates, (n) => n - 1, { api: 'jbd2_journal_stop' });
   yield* note(STOP_NOTE);
 }
 
 /** jbd2_journal_commit_transaction(), the locking skeleton of a commit by kjournald2. */
 export function* jbd2_journal_commit_transaction(j: Journal): Generator<Op, void, any> {
   yield* update(j.state, (s) => ({ ...s, locked: true }), { api: 'jbd2_journal_commit_transaction' });
-  yield* waitVar(j.waitUpdates, [j.state], (peek) => peek(j.state).updates === 0);
-  yield* update(j.state, (s) => ({ tid: s.tid + 1, locked: false, updates: 0 }), {
+  yield* waitVar(j.waitUpdates, [j.updates], (peek) => peek(j.updates) === 0);
+  yield* update(j.state, (s) => ({ tid: s.tid + 1, locked: false }), {
     api: 'jbd2_journal_commit_transaction',
   });
   yield* wake(j.waitLocked, true);

@@ -295,7 +295,7 @@ describe('a jbd2 handle / lock cycle closed through a commit', () => {
     const sleepers = d.confirmedBy!.blocked.filter((b) => b.task.name !== 'mkwrite');
     expect(sleepers.map((b) => [b.task.name, b.holds, b.sleepsOn])).toEqual([
       ['setattr', ['&ei->i_mmap_sem'], ['journal.j_running_transaction']],
-      ['commit', [], ['journal.j_running_transaction']],
+      ['commit', [], ['journal.j_running_transaction->t_updates']],
     ]);
     expect(formatFinding(c)).toContain(
       'setattr/0 holds &ei->i_mmap_sem; sleeps until a condition on journal.j_running_transaction holds',

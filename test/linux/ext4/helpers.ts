@@ -57,7 +57,7 @@ export function eventOf(s: SequenceStep): string | null {
   // the commit checks t_updates, and sleeps until the last handle stops
   if (s.op === 'wait_var_event sb->s_journal.j_wait_updates') return 'commit-wait';
   if (
-    s.op.startsWith('update sb->s_journal.j_running_transaction') ||
+    s.op.startsWith('update sb->s_journal.j_running_transaction') || // both of its cells
     s.op.endsWith(': current->journal_info')
   ) {
     if (s.fn === 'jbd2__journal_start') return 'J';
