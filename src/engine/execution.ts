@@ -1128,6 +1128,11 @@ export class Execution<S = unknown> implements ExecutionContext {
     const q = this.queues[op.queue.id];
     if (!q) throw new Error(`wait queue '${op.queue.key}' was never declared`);
     for (const c of op.reads) this.touch(c.id, false);
+    // The queue too, whether the condition holds or not: a step's objects must follow from the
+    // thread's state before it, not from what it reads. Touching the queue only when going to
+    // sleep let DPOR skip a wake-up before the check as covered by a write that makes the check
+    // pass, and so miss the lost wake-up (test/engine/dpor-property.test.ts, fixed cases).
+    this.touch(op.queue.id, true);
     if (this.monitors.length)
       for (const c of op.reads)
         this.emit({ type: 'access', thread: th.id, cell: c, write: false, wait: true });
@@ -1141,7 +1146,6 @@ export class Execution<S = unknown> implements ExecutionContext {
       this.stepValue = true;
       return true;
     }
-    this.touch(op.queue.id, true);
     q.push(th.id);
     this.block(th, { kind: 'queue', queue: op.queue });
     if (op.implicit) (this.implicitWaits ??= []).push({ t: th.id, op });
