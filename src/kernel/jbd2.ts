@@ -11,7 +11,9 @@
 // setting T_LOCKED (which a stop does not read): only a start against the commit's writes of
 // the state, and starts and stops against the commit's checks of t_updates. jbd2_journal_stop
 // wakes j_wait_updates when its decrement reaches zero; the commit sleeps there with `waitVar`,
-// so the stop that brings t_updates to zero wakes it in the same step.
+// so the stop that brings t_updates to zero wakes it in the same step. A start that finds the
+// transaction locked still touches t_updates (it adds 0): a step's objects must not depend on
+// what it reads (see `update` in src/engine/ops.ts).
 //
 // lockdep of that era saw a handle start as lock_map_acquire(&handle->h_lockdep_map), class
 // `jbd2_handle`, released at jbd2_journal_stop; the commit side was not annotated. Both are
