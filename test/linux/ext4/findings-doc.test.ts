@@ -99,6 +99,10 @@ describe('docs/findings.md, ext4 section', () => {
       ['ext4-load-store-vs-punch-commit', 'v4.2', 'fl1:0x10,1x44,2x2,1x7,0x17'],
       ['ext4-load-store-vs-punch-commit', 'v4.3', 'fl1:0x10,1x46,2x2,1x4,0x17'],
       ['ext4-load-store-vs-punch-commit', 'v4.4', 'fl1:0x10,1x46,2x2,1x4,0x17'],
+      // the same deadlock as PCT found it
+      ['ext4-load-store-vs-punch-commit', 'v4.2', 'fl1:0x18,2x2,1x51,0x4'],
+      ['ext4-load-store-vs-punch-commit', 'v4.3', 'fl1:1x15,0x14,1x35,0x17,2x2,1x6'],
+      ['ext4-load-store-vs-punch-commit', 'v4.4', 'fl1:1x15,0x14,1x35,0x17,2x2,1x6'],
       ['ext4-punch-vs-load-commit', 'v4.3-rc1', 'fl1:0x10,1x13,2x2,1x2,0x4'],
     ];
     for (const [name, version, token] of driven) {

@@ -1,12 +1,16 @@
 // The jbd2 journal wired into ext4: a commit waits for the running handles, new handle starts
 // wait for the commit, nested starts do not wait; and the deadlocks that close through a commit
-// (hand-driven interleavings, replayed from their tokens).
+// (hand-driven interleavings, replayed from their tokens; the ->page_mkwrite one also found by PCT).
 
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { check, replay } from '../../../src/engine/index.js';
-import { buildModel } from '../../../src/workload/index.js';
+import { buildModel, type Scenario } from '../../../src/workload/index.js';
 import { drive, runExt4, shared } from './helpers.js';
 
+const here = dirname(fileURLToPath(import.meta.url));
 const written = { size: 4, blocks: [{ written: 5 }] };
 
 describe('kjournald2 commit', () => {
@@ -175,6 +179,22 @@ describe('deadlocks closed through a commit', () => {
       expect(d.waits.punch, v).toMatch(/PG_locked/);
       expect(d.waits.writer, v).toMatch(/j_wait_transaction_locked/);
       expect(d.waits.kjournald2, v).toMatch(/j_wait_updates/);
+    }
+  });
+
+  it('PCT finds that ->page_mkwrite deadlock by itself (1,000 runs, seed 1), a witness that replays to it', () => {
+    const scenario = JSON.parse(
+      readFileSync(join(here, 'scenarios', 'ext4-load-store-vs-punch-commit.json'), 'utf8'),
+    ) as Scenario;
+    for (const v of ['v4.2', 'v4.3', 'v4.4']) {
+      const model = buildModel(scenario, { kernel: v, fs: 'ext4' });
+      const r = check(model, { mode: 'pct', runs: 1000, depth: 3, seed: 1 });
+      const dl = r.findings.find((f) => f.kind === 'deadlock');
+      expect(dl?.signature, v).toBe(
+        'deadlock|&mm->mmap_sem,&sb->s_type->i_mutex_key,PG_locked,sb_pagefaults|' +
+          'jbd2__journal_start,jbd2_journal_commit_transaction,truncate_inode_pages_range',
+      );
+      expect(replay(model, dl!.token).outcome, v).toBe('deadlock');
     }
   });
 });
