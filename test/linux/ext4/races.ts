@@ -1,14 +1,14 @@
 // Which shared objects make a DPOR exploration large? Every execution after the first takes a
 // branch that reversing a race inserted into the wakeup tree; this counts the executions by the
-// object that race was on (a lock, a cell, a wait queue) and by the pair of functions whose steps
-// raced, for one ext4 pair scenario of the sweep behind docs/findings.md.
+// object that race was on (a lock, a cell, a wait queue), for one ext4 pair scenario of the
+// sweep behind docs/findings.md. Not a test:
 //
-//   npx tsx bench/dpor-races.ts v4.4 store punch hole [--commit] [--time-ms 20000]
+//   npx tsx test/linux/ext4/races.ts v4.4 store punch hole [--commit] [--time-ms 20000]
 
-import { exploreDpor } from '../src/engine/explorers/dpor.js';
-import { Run } from '../src/engine/run.js';
-import { buildModel } from '../src/workload/index.js';
-import { type PageState, pairScenario } from '../test/linux/ext4/sweep.js';
+import { exploreDpor } from '../../../src/engine/explorers/dpor.js';
+import { Run } from '../../../src/engine/run.js';
+import { buildModel } from '../../../src/workload/index.js';
+import { type PageState, pairScenario } from './sweep.js';
 
 const args = process.argv.slice(2);
 const [kernel, a, b, state] = args;
