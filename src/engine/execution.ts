@@ -465,7 +465,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           else this.touch(op.cell.id, true);
           const nv = op.fn(
             this.values[op.cell.id],
-            reads?.length ? this.peekOnly(reads, op.cell) : this.noPeek,
+            reads?.length ? this.peekOnly(reads, 'update of cell', op.cell.key) : this.noPeek,
           );
           this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
           value = nv;
@@ -1109,11 +1109,11 @@ export class Execution<S = unknown> implements ExecutionContext {
     if (granted) this.curNote = `granted to ${granted.join(', ')}`;
   }
 
-  /** A `peek` for a step that declared it reads `reads` (besides the cell it updates). */
-  private peekOnly(reads: readonly Cell<unknown>[], updated: Cell<unknown>): Peek {
+  /** A `peek` for a step that declared it reads `reads`; `owner` names the step in the error. */
+  private peekOnly(reads: readonly Cell<unknown>[], owner: string, key: string): Peek {
     return <T>(c: Cell<T>): T => {
       if (!reads.includes(c as Cell<unknown>))
-        throw new Error(`update of cell '${updated.key}' peeked at cell '${c.key}' not listed in its reads`);
+        throw new Error(`${owner} '${key}' read cell '${c.key}' not listed in its reads`);
       return this.values[c.id] as T;
     };
   }
@@ -1136,13 +1136,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     if (this.monitors.length)
       for (const c of op.reads)
         this.emit({ type: 'access', thread: th.id, cell: c, write: false, wait: true });
-    const reads = op.reads;
-    const peek = <T>(c: Cell<T>): T => {
-      if (!reads.includes(c as Cell<unknown>))
-        throw new Error(`wait condition on '${op.queue.key}' read cell '${c.key}' not listed in its reads`);
-      return this.values[c.id] as T;
-    };
-    if (op.until(peek)) {
+    if (op.until(this.peekOnly(op.reads, 'wait condition on', op.queue.key))) {
       this.stepValue = true;
       return true;
     }

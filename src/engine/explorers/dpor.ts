@@ -299,6 +299,7 @@ export function dporPass(
   // V8 frees an array's storage when its length is set to 0).
   const cands: number[] = [];
   let nCands = 0;
+  /** Races of the current execution as triples: earlier event, later event, the object. */
   const races: number[] = [];
   let nRaces = 0;
   for (;;) {
@@ -447,9 +448,12 @@ export function dporPass(
               break;
             }
           }
-          if (shadowed || reversibleConflict(evAcc[c], acc) < 0) continue;
+          if (shadowed) continue;
+          const cause = reversibleConflict(evAcc[c], acc);
+          if (cause < 0) continue;
           nRaces = setAt(races, nRaces, c);
           nRaces = setAt(races, nRaces, i);
+          nRaces = setAt(races, nRaces, cause);
         }
       }
       evThread[i] = p;
@@ -469,7 +473,7 @@ export function dporPass(
     }
 
     // Reverse each race (e, f): the sequence notdep(e).f goes into the wakeup tree before e.
-    for (let r = 0; r < nRaces; r += 2) {
+    for (let r = 0; r < nRaces; r += 3) {
       const e = races[r];
       const f = races[r + 1];
       const te = evThread[e];
@@ -483,7 +487,7 @@ export function dporPass(
       const node = stack[e];
       if (node.sleep.some((s) => isWeakInitial(s, v))) continue;
       if (node.wut === NO_BRANCHES) node.wut = [];
-      insert(node.wut, v, run.stats.executions, reversibleConflict(evAcc[e], evAcc[f]));
+      insert(node.wut, v, run.stats.executions, races[r + 2]);
     }
 
     run.finish(ex);
