@@ -392,7 +392,7 @@ export class Execution<S = unknown> implements ExecutionContext {
         return a;
       }
       case 'wait': {
-        const a = [(op.queue.id << ACC_SHIFT) | ACC_WRITE];
+        const a = [(op.queue.id << ACC_SHIFT) | ACC_COMMUTE];
         for (const c of op.reads) a.push(c.id << ACC_SHIFT);
         return a;
       }
@@ -1132,7 +1132,11 @@ export class Execution<S = unknown> implements ExecutionContext {
     // thread's state before it, not from what it reads. Touching the queue only when going to
     // sleep let DPOR skip a wake-up before the check as covered by a write that makes the check
     // pass, and so miss the lost wake-up (test/engine/dpor-property.test.ts, fixed cases).
-    this.touch(op.queue.id, true);
+    // As a commuting update: the queue is a set (kept sorted by thread id), so two checks give
+    // the same queue in either order whether they sleep or pass; only a wake, a write, is
+    // ordered against them. This is `commutingUpdate` with reads: the check adds itself or
+    // nothing, depending on what it reads.
+    this.touchCommute(op.queue.id);
     if (this.monitors.length)
       for (const c of op.reads)
         this.emit({ type: 'access', thread: th.id, cell: c, write: false, wait: true });
@@ -1140,7 +1144,9 @@ export class Execution<S = unknown> implements ExecutionContext {
       this.stepValue = true;
       return true;
     }
-    q.push(th.id);
+    let at = q.length;
+    while (at > 0 && q[at - 1] > th.id) at--;
+    q.splice(at, 0, th.id);
     this.block(th, { kind: 'queue', queue: op.queue });
     if (op.implicit) (this.implicitWaits ??= []).push({ t: th.id, op });
     this.curNote = `sleeps on ${op.queue.key}`;
@@ -1152,6 +1158,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     const q = this.queues[queue.id];
     if (!q) throw new Error(`wait queue '${queue.key}' was never declared`);
     this.touch(queue.id, true);
+    // Wake-one takes the sleeper with the lowest thread id, not the first to sleep: sleeps commute.
     const woken = all ? q.splice(0) : q.splice(0, 1);
     for (const t of woken) this.unblock(t, false);
     if (woken.length) this.curNote = `woke ${woken.map((t) => this.threads[t].name).join(', ')}`;
@@ -1189,6 +1196,7 @@ export class Execution<S = unknown> implements ExecutionContext {
       (woken ??= []).push(t);
     }
     if (!woken) return;
+    woken.sort((a, b) => a - b); // the same in every order of the sleeps (they commute)
     this.curNote = `woke ${woken.map((t) => this.threads[t].name).join(', ')}`;
     this.emit({ type: 'wake', thread: th.id, woken });
   }

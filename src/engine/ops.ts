@@ -305,6 +305,8 @@ export function commutingUpdate<T>(
  * Sleep on `queue` until `until` holds, re-checked after every wake-up (the kernel's
  * `wait_event`). The check and the enqueue are one atomic step, like prepare_to_wait +
  * condition check, so a wake-up between them is not lost. `until` may read only `reads`.
+ * Checks on one queue commute with each other, sleeping or not (the sleepers are a set); each is
+ * ordered against every `wake` of the queue.
  */
 export function waitUntil(
   queue: WaitQueue,
@@ -341,7 +343,10 @@ export function waitVar(
   return sleepUntil({ k: 'wait', queue, reads, until, implicit: true });
 }
 
-/** Wake every sleeper on `queue` (wake_up_all), or only the first (`all = false`). */
+/**
+ * Wake every sleeper on `queue` (wake_up_all), or only one (`all = false`): the one with the
+ * lowest thread id, so that the order in which they went to sleep makes no difference.
+ */
 export function* wake(queue: WaitQueue, all = true): Generator<Op, void, any> {
   yield { k: 'wake', queue, all };
 }

@@ -28,8 +28,10 @@ export function* wait_event(
   yield* waitUntil(wq, reads, condition);
 }
 
+// wake_up() wakes every non-exclusive waiter and one exclusive one; wait_event() waiters are
+// non-exclusive, and this model has no exclusive waits, so it wakes them all.
 export function* wake_up(wq: WaitQueueHead): Generator<Op, void, any> {
-  yield* wake(wq, false);
+  yield* wake(wq, true);
 }
 
 export function* wake_up_all(wq: WaitQueueHead): Generator<Op, void, any> {

@@ -2,7 +2,7 @@
 // locks, balanced lock use, reads, writes, atomic adds, commuting adds, commuting adds guarded by
 // a read of another cell in the same step (adding 0 when the guard fails), waits until a cell
 // reaches a value (`waitVar`, woken by the update that gets it there; `waitUntil`, woken by a
-// `wake` statement, so wake-ups can be lost), choices, trylocks, nested critical sections), DPOR
+// `wake` statement waking all or one, so wake-ups can be lost), choices, trylocks, nested critical sections), DPOR
 // reports exactly the findings of the naive search and runs one execution per Mazurkiewicz trace
 // (10% slack). Every distinct end state that hashes to 1 or 2 mod 3 is a
 // finding of its own, so "same findings" also means "same reachable end states".
@@ -41,7 +41,7 @@ type Stmt =
   | { k: 'choose'; cell: number }
   | { k: 'await'; cell: number; value: number }
   | { k: 'wait'; cell: number; value: number }
-  | { k: 'wake' }
+  | { k: 'wake'; all: boolean }
   | { k: 'lock'; lock: number; mode: LockMode; try: boolean; body: Stmt[] };
 
 interface Program {
@@ -60,7 +60,7 @@ const simple: fc.Arbitrary<Stmt>[] = [
   fc.record({ k: fc.constant('gadd' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('await' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('wait' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
-  fc.record({ k: fc.constant('wake' as const) }),
+  fc.record({ k: fc.constant('wake' as const), all: fc.boolean() }),
 ];
 const chosen: fc.Arbitrary<Stmt> = fc.record({ k: fc.constant('choose' as const), cell: fc.nat(2) });
 
@@ -165,7 +165,7 @@ function* run(s: State, stmts: Stmt[], log: number[]): Generator<Op, void, any> 
         break;
       }
       case 'wake':
-        yield* wake(s.explicit);
+        yield* wake(s.explicit, st.all);
         break;
       case 'lock': {
         const lock = s.locks[st.lock % s.locks.length];
@@ -247,15 +247,35 @@ describe('DPOR against the naive search on random programs', () => {
   }, 60_000);
 });
 
-// Counterexamples the property found (FC_SEED=1 and 3, 500 runs), kept as fixed cases; the first
-// was found by hand: a wake-up before the waiter's check, which goes to sleep and is never woken.
-// DPOR missed that execution while a wait whose condition held did not touch its queue.
+// Programs kept as fixed cases. The first two were written by hand: a wake-up before the
+// waiter's check, which goes to sleep and is never woken (DPOR missed it while a wait whose
+// condition held did not touch its queue), and two sleepers with a wake-one (DPOR misses one of
+// them staying asleep if wake-one takes the first to sleep, since the checks commute). The
+// others are counterexamples the property found (FC_SEED=1 and 3, 500 runs).
 describe('programs the property found', () => {
   const found: Program[] = [
     {
       cells: 2,
       locks: 1,
-      threads: [[{ k: 'wait', cell: 0, value: 1 }], [{ k: 'write', cell: 0, value: 1 }], [{ k: 'wake' }]],
+      threads: [
+        [{ k: 'wait', cell: 0, value: 1 }],
+        [{ k: 'write', cell: 0, value: 1 }],
+        [{ k: 'wake', all: true }],
+      ],
+    },
+    {
+      // Two sleepers and a wake-one: their checks commute only if which one wakes does not
+      // depend on the order they went to sleep in (it is the lowest thread id, not FIFO).
+      cells: 2,
+      locks: 1,
+      threads: [
+        [{ k: 'wait', cell: 0, value: 1 }],
+        [{ k: 'wait', cell: 0, value: 1 }],
+        [
+          { k: 'write', cell: 0, value: 1 },
+          { k: 'wake', all: false },
+        ],
+      ],
     },
     {
       cells: 2,
