@@ -2,10 +2,10 @@
 // locks, balanced lock use, reads, writes, atomic adds, commuting adds, commuting adds guarded by
 // a read of another cell in the same step (adding 0 when the guard fails), waits until a cell
 // reaches a value (`waitVar`, woken by the update that gets it there; `waitUntil`, woken by a
-// `wake` statement waking all or one, so wake-ups can be lost), choices, trylocks, nested critical sections), DPOR
-// reports exactly the findings of the naive search and runs one execution per Mazurkiewicz trace
-// (10% slack). Every distinct end state that hashes to 1 or 2 mod 3 is a
-// finding of its own, so "same findings" also means "same reachable end states".
+// `wake` statement waking all or one, so wake-ups can be lost), choices, trylocks, nested
+// critical sections), DPOR reports exactly the findings of the naive search and runs one
+// execution per Mazurkiewicz trace (10% slack). Every distinct end state that hashes to 1 or 2
+// mod 3 is a finding of its own, so "same findings" also means "same reachable end states".
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
