@@ -330,6 +330,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       '--trace-out <file>',
       'write each finding as a JSON trace file (file, file-2, ...) for the trace viewer',
     )
+    .option(
+      '--races',
+      'DPOR: count the executions by the object of the race that created their branch (what made the exploration large)',
+    )
     .addHelpText(
       'after',
       '\nExploration runs on one thread in every mode: the DPOR search is sequential, and random and pct\n' +
@@ -340,7 +344,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .action(
       async (
         ref: string,
-        o: BudgetOpts & { kernel?: string; fs?: string; format: Format; finding?: number; traceOut?: string },
+        o: BudgetOpts & {
+          kernel?: string;
+          fs?: string;
+          format: Format;
+          finding?: number;
+          traceOut?: string;
+          races?: boolean;
+        },
       ) => {
         const p = await provider();
         const scenario = resolveScenario(p, ref);
@@ -351,7 +362,13 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           fs: resolveFs(p, scenario, o.fs),
         };
         const budget = budgetOf(o);
-        const result = await withRun(budget, (hooks) => runTarget(p, target, budget, hooks));
+        if (o.races && ((budget.mode ?? 'dpor') !== 'dpor' || budget.maxPreemptions !== undefined))
+          throw new UsageError(
+            '--races counts the branches of a DPOR search: use it without --mode and --max-preemptions',
+          );
+        const result = await withRun(budget, (hooks) =>
+          runTarget(p, target, budget, hooks, o.races ? { raceCensus: true } : {}),
+        );
         const interrupted = result.stopReason === 'interrupted';
         if (o.finding !== undefined && o.finding > result.findings.length)
           note(

@@ -137,9 +137,15 @@ export function checkOptions(b: Budget, hooks: RunHooks = {}): CheckOptions {
   return o;
 }
 
-export function runTarget(p: Provider, t: Target, b: Budget, hooks: RunHooks = {}): CheckResult {
+export function runTarget(
+  p: Provider,
+  t: Target,
+  b: Budget,
+  hooks: RunHooks = {},
+  extra: Pick<CheckOptions, 'raceCensus'> = {},
+): CheckResult {
   const model = buildTargetModel(p, t);
-  return check(model, checkOptions(b, hooks));
+  return check(model, { ...checkOptions(b, hooks), ...extra });
 }
 
 /** Quote for a POSIX shell when needed. */

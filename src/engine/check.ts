@@ -7,6 +7,7 @@ import { exploreRandom } from './explorers/random.js';
 import type { Finding } from './findings.js';
 import type { Model } from './model.js';
 import type { FindingSpec } from './ops.js';
+import { type RaceCensus, raceCensus } from './race-census.js';
 import { Run, type RunOptions, type RunStats, replayExecutions, type StopReason } from './run.js';
 import { traceOf } from './trace.js';
 
@@ -29,6 +30,8 @@ export interface CheckOptions extends RunOptions {
    */
   minimize?: boolean;
   minimizeExecutions?: number;
+  /** DPOR only: count the executions by the object of the race that created their branch. */
+  raceCensus?: boolean;
 }
 
 export interface CheckResult {
@@ -39,6 +42,8 @@ export interface CheckResult {
   stopReason?: StopReason;
   findings: Finding[];
   stats: RunStats;
+  /** With `raceCensus` in DPOR mode: what made the exploration large. */
+  races?: RaceCensus;
 }
 
 export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult {
@@ -46,10 +51,14 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     opts.maxPreemptions !== undefined && (opts.mode ?? 'dpor') === 'dpor' ? 'bounded' : (opts.mode ?? 'dpor');
   const run = new Run(model, opts);
   let complete: boolean;
+  let races: RaceCensus | undefined;
   switch (mode) {
-    case 'dpor':
-      complete = exploreDpor(run);
+    case 'dpor': {
+      const census = opts.raceCensus ? raceCensus(run) : undefined;
+      complete = exploreDpor(run, census?.observer);
+      races = census?.result();
       break;
+    }
     case 'bounded':
       complete = exploreBounded(run, opts.maxPreemptions ?? 2);
       break;
@@ -72,6 +81,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     ...(run.stopReason ? { stopReason: run.stopReason } : {}),
     findings: run.findings,
     stats: run.stats,
+    ...(races ? { races } : {}),
   };
 }
 

@@ -41,6 +41,7 @@ export {
   wake,
   write,
 } from './ops.js';
+export type { RaceCensus } from './race-census.js';
 export { ReplayMismatch, type RunStats, replayExecution, replayExecutions, type StopReason } from './run.js';
 export { decodeToken, encodeToken, joinTokens, TokenError, tokenParts } from './token.js';
 export { describeOp, traceOf } from './trace.js';

@@ -32,6 +32,23 @@ describe('faultline check', () => {
     expect(replay.stdout).toContain('signature: deadlock|A,B|lock_a_then_b,lock_b_then_a');
   }, 30_000);
 
+  it('--races names the objects whose races made the exploration, in text and JSON', () => {
+    const r = faultline([...EX, 'check', 'abba', '--races'], INLINE);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('executions by the object of the race that created their branch:');
+    expect(r.stdout).toMatch(/^ +44\.4% +4 {2}A$/m);
+    expect(r.stdout).toMatch(/^ +44\.4% +4 {2}B$/m);
+    const j = JSON.parse(faultline([...EX, 'check', 'abba', '--races', '--format', 'json'], INLINE).stdout);
+    expect(j.races.byObject).toEqual([
+      { object: 'A', executions: 4 },
+      { object: 'B', executions: 4 },
+    ]);
+    expect(j.stats.executions).toBe(9);
+    const pct = faultline([...EX, 'check', 'abba', '--races', '--mode', 'pct'], INLINE);
+    expect(pct.code).toBe(2);
+    expect(pct.stderr).toContain('--races counts the branches of a DPOR search');
+  }, 30_000);
+
   it('exits 0 when nothing is found', () => {
     const r = faultline([...EX, 'check', 'counter-locked']);
     expect(r.code).toBe(0);

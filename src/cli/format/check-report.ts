@@ -39,6 +39,23 @@ function coverage(r: CheckResult): string {
   return `${what} in ${time}, ${r.stopReason ? why[r.stopReason] : mode} (not a proof of absence)`;
 }
 
+/** `--races`: the objects whose races branched most executions (the first execution has none). */
+function racesText(r: CheckResult, top = 12): string[] {
+  const c = r.races;
+  if (!c) return [];
+  const n = r.stats.executions;
+  const pct = (x: number) => `${((100 * x) / Math.max(1, n)).toFixed(1).padStart(5)}%`;
+  const rows = c.byObject
+    .slice(0, top)
+    .map((x) => `  ${pct(x.executions)} ${x.executions.toLocaleString('en-US').padStart(10)}  ${x.object}`);
+  if (c.byObject.length > top) rows.push(`  (${c.byObject.length - top} more objects)`);
+  if (c.choices)
+    rows.push(
+      `  ${pct(c.choices)} ${c.choices.toLocaleString('en-US').padStart(10)}  (another choice value)`,
+    );
+  return ['', 'executions by the object of the race that created their branch:', ...rows];
+}
+
 export function checkText(r: CheckReport, style: Style = plain): string {
   const { target: t, result } = r;
   const out: string[] = [];
@@ -48,6 +65,7 @@ export function checkText(r: CheckReport, style: Style = plain): string {
     ),
   );
   out.push(coverage(result));
+  out.push(...racesText(result));
   const shown = shownFindings(r);
   for (const { n, f } of shown) {
     out.push('', style.dim(`[finding ${n} of ${result.findings.length}]`));
@@ -79,6 +97,7 @@ export function checkJson(r: CheckReport): unknown {
     complete: result.complete,
     ...(result.stopReason ? { stopReason: result.stopReason } : {}),
     stats: result.stats,
+    ...(result.races ? { races: result.races } : {}),
     findings: shownFindings(r).map(({ f }) => findingJson(f, r.provider, t)),
   };
 }
