@@ -6,6 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findingKinds } from '../../src/cli/kinds.js';
+import { matrixCells } from '../../src/cli/matrix.js';
+import { loadProvider } from '../../src/cli/provider.js';
 import { inProcess, ROOT, tempDir } from './run-cli.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -33,11 +35,19 @@ function transcript(command: string): { args: string[]; lines: string[] } {
 }
 
 describe('README', () => {
-  it('quick start: one command installs and runs the main job, one runs the tests', () => {
+  it('quick start: one command installs and runs the main job, one runs the tests', async () => {
     expect(blockAfter('## Quick start').trim().split('\n')).toEqual(['npm ci && npm start', 'npm test']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.start).toBe('npm run build && node bin/faultline.mjs matrix');
     expect(readme).toContain('runs the main job, `faultline\nmatrix`');
+    // The number of runs it states is the default plan's: every version, filesystem and scenario.
+    const p = await loadProvider(undefined);
+    const runs = matrixCells({
+      kernels: p.versions,
+      filesystems: p.filesystems,
+      scenarios: p.scenarios.map((scenario) => ({ scenario, ref: scenario.name })),
+    }).length;
+    expect(readme).toContain(`exhaustively (${runs} runs;`);
     expect(pkg.bin.faultline).toBe('bin/faultline.mjs');
   });
 
