@@ -13,7 +13,12 @@
 // wakes j_wait_updates when its decrement reaches zero; the commit sleeps there with `waitVar`,
 // so the stop that brings t_updates to zero wakes it in the same step. A start that finds the
 // transaction locked still touches t_updates (it adds 0): a step's objects must not depend on
-// what it reads (see `update` in src/engine/ops.ts).
+// what it reads (see `update` in src/engine/ops.ts). It then sleeps on j_wait_transaction_locked
+// with `waitVar` too: jbd2_journal_commit_transaction sets T_FLUSH, clears
+// j_running_transaction and wakes that queue all under j_state_lock for write, so no start
+// checks between the new state and the wake-up; the step that opens the next transaction wakes
+// the sleepers. (A separate wake step, as before 2026-11-27, only added interleavings in which a
+// start passes before the wake, which the kernel's lock rules out and whose outcome is the same.)
 //
 // lockdep of that era saw a handle start as lock_map_acquire(&handle->h_lockdep_map), class
 // `jbd2_handle`, released at jbd2_journal_stop; the commit side was not annotated. Both are
@@ -33,9 +38,7 @@ import {
   update,
   type WaitQueue,
   type World,
-  waitUntil,
   waitVar,
-  wake,
 } from '../engine/index.js';
 import type { LockdepNote } from './lock-info.js';
 import { current, might_sleep } from './task.js';
@@ -110,8 +113,9 @@ export function* jbd2_journal_start(j: Journal): Generator<Op, Handle, any> {
       tid = st.tid;
       break;
     }
-    // wait_transaction_locked()
-    yield* waitUntil(j.waitLocked, [j.state], (peek) => !peek(j.state).locked);
+    // wait_transaction_locked(): prepare_to_wait, drop j_state_lock, schedule; woken by the
+    // commit's opening the next transaction (see the file comment)
+    yield* waitVar(j.waitLocked, [j.state], (peek) => !peek(j.state).locked);
   }
   const h: Handle = { journal: j, tid, ref: 1 };
   task.journalInfo = h;
@@ -136,5 +140,4 @@ export function* jbd2_journal_commit_transaction(j: Journal): Generator<Op, void
   yield* update(j.state, (s) => ({ tid: s.tid + 1, locked: false }), {
     api: 'jbd2_journal_commit_transaction',
   });
-  yield* wake(j.waitLocked, true);
 }

@@ -61,7 +61,7 @@ describe('docs/findings.md, ext4 section', () => {
       ['ext4-load-write-hole', 'v4.4', 'fl1:0x20,1x28,0x13', ['stale-mapping', 'pagecache-incoherent']],
       ['ext4-store-punch-hole', 'v4.2', 'fl1:0x27,1x30,0x33', ['stale-mapping']],
       ['ext4-store-punch-hole', 'v4.4', 'fl1:0x30,1x30,0x42', ['stale-mapping']],
-      ['ext4-store-punch-cached-hole-commit', 'v4.3-rc1', 'fl1:2x5,0x42,1x30,0x42', ['stale-mapping']],
+      ['ext4-store-punch-cached-hole-commit', 'v4.3-rc1', 'fl1:2x4,0x42,1x30,0x42', ['stale-mapping']],
       ['ext4-store-truncate-cached-hole', 'v4.3-rc1', 'fl1:0x47,1x49,0x37', ['stale-mapping']],
       ['ext4-load-store-cached-hole-commit', 'v4.4', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],
       ['ext4-load-store-cached-hole-commit', 'v4.3', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],

@@ -196,7 +196,7 @@ describe('deadlocks closed through a commit', () => {
       );
       expect(replay(model, dl!.token).outcome, v).toBe('deadlock');
     }
-  });
+  }, 30_000); // about 4 s on a quiet machine, past vitest's 5 s default on a busy one
 });
 
 describe('without a commit actor', () => {
