@@ -137,6 +137,8 @@ export function* jbd2_journal_stop(h: Handle): Generator<Op, void, any> {
 export function* jbd2_journal_commit_transaction(j: Journal): Generator<Op, void, any> {
   yield* update(j.state, (s) => ({ ...s, locked: true }), { api: 'jbd2_journal_commit_transaction' });
   yield* waitVar(j.waitUpdates, [j.updates], (peek) => peek(j.updates) === 0);
+  // T_FLUSH and a new running transaction; the same step wakes j_wait_transaction_locked's
+  // sleepers (their waitVar reads the state), as wake_up does under j_state_lock in the kernel
   yield* update(j.state, (s) => ({ tid: s.tid + 1, locked: false }), {
     api: 'jbd2_journal_commit_transaction',
   });
