@@ -40,7 +40,7 @@ function coverage(r: CheckResult): string {
 }
 
 /** `--races`: the objects whose races branched most executions (the first execution has none). */
-function racesText(r: CheckResult, top = 12): string[] {
+export function racesText(r: CheckResult, top = 12): string[] {
   const c = r.races;
   if (!c) return [];
   const n = r.stats.executions;

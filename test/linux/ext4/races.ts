@@ -6,6 +6,7 @@
 //
 //   npx tsx test/linux/ext4/races.ts v4.4 store punch hole [--commit] [--time-ms 20000]
 
+import { racesText } from '../../../src/cli/format/check-report.js';
 import { check } from '../../../src/engine/index.js';
 import { buildModel } from '../../../src/workload/index.js';
 import { type PageState, pairScenario } from './sweep.js';
@@ -23,8 +24,5 @@ const r = check(buildModel(scenario, { kernel, fs: 'ext4' }), {
   raceCensus: true,
 });
 const n = r.stats.executions;
-console.log(
-  `${scenario.name} on ${kernel}: ${n} executions${r.complete ? '' : ' (incomplete)'}, ${r.races!.choices} choice branches`,
-);
-for (const { object, executions: c } of r.races!.byObject.slice(0, 25))
-  console.log(`${((c / n) * 100).toFixed(1).padStart(5)}%  ${String(c).padStart(8)}  ${object}`);
+console.log(`${scenario.name} on ${kernel}: ${n} executions${r.complete ? '' : ' (incomplete)'}`);
+console.log(racesText(r, 25).join('\n'));
