@@ -46,8 +46,10 @@ export type Op =
       until: (peek: Peek) => boolean;
       /** Woken by the step that makes `until` hold, not by a `wake` (see `waitVar`). */
       implicit?: boolean;
+      /** A higher layer's description, e.g. `{ api: 'prepare_to_wait' }` (traces print the API). */
+      info?: unknown;
     }
-  | { k: 'wake'; queue: WaitQueue; all: boolean }
+  | { k: 'wake'; queue: WaitQueue; all: boolean; info?: unknown }
   | { k: 'spawn'; name: string; body: () => ThreadGen }
   | { k: 'join'; thread: number }
   | { k: 'resume' }
@@ -312,8 +314,9 @@ export function waitUntil(
   queue: WaitQueue,
   reads: readonly Cell<any>[],
   until: (peek: Peek) => boolean,
+  info?: unknown,
 ): Generator<Op, void, any> {
-  return sleepUntil({ k: 'wait', queue, reads, until });
+  return sleepUntil({ k: 'wait', queue, reads, until, info });
 }
 
 /** Repeat a wait step until it reports the condition true (a wake-up resumes it with false). */
@@ -339,16 +342,17 @@ export function waitVar(
   queue: WaitQueue,
   reads: readonly Cell<any>[],
   until: (peek: Peek) => boolean,
+  info?: unknown,
 ): Generator<Op, void, any> {
-  return sleepUntil({ k: 'wait', queue, reads, until, implicit: true });
+  return sleepUntil({ k: 'wait', queue, reads, until, implicit: true, info });
 }
 
 /**
  * Wake every sleeper on `queue` (wake_up_all), or only one (`all = false`): the one with the
  * lowest thread id, so that the order in which they went to sleep makes no difference.
  */
-export function* wake(queue: WaitQueue, all = true): Generator<Op, void, any> {
-  yield { k: 'wake', queue, all };
+export function* wake(queue: WaitQueue, all = true, info?: unknown): Generator<Op, void, any> {
+  yield { k: 'wake', queue, all, info };
 }
 
 /** Start a new thread running `body`; returns its id. */

@@ -25,9 +25,9 @@ export function describeOp(op: Op): string {
     case 'update':
       return `update ${op.cell.key}`;
     case 'wait':
-      return `${op.implicit ? 'wait_var_event' : 'wait_event'} ${op.queue.key}`;
+      return `${apiName(op.info) ?? (op.implicit ? 'wait_var_event' : 'wait_event')} ${op.queue.key}`;
     case 'wake':
-      return `wake_up${op.all ? '_all' : ''} ${op.queue.key}`;
+      return `${apiName(op.info) ?? (op.all ? 'wake_up_all' : 'wake_up')} ${op.queue.key}`;
     case 'spawn':
       return `spawn ${op.name}`;
     case 'join':

@@ -86,6 +86,8 @@ const START_NOTE: LockdepNote = {
   read: 0,
   api: 'jbd2__journal_start',
 };
+// Both waits are open-coded in the kernel: prepare_to_wait, check, drop j_state_lock, schedule.
+const PREPARE_TO_WAIT = { api: 'prepare_to_wait' };
 const STOP_NOTE: LockdepNote = { lockdep: 'map-release', cls: JBD2_HANDLE_CLASS, api: 'jbd2_journal_stop' };
 
 /** jbd2__journal_start() / start_this_handle(). */
@@ -115,7 +117,7 @@ export function* jbd2_journal_start(j: Journal): Generator<Op, Handle, any> {
     }
     // wait_transaction_locked(): prepare_to_wait, drop j_state_lock, schedule; woken by the
     // commit's opening the next transaction (see the file comment)
-    yield* waitVar(j.waitLocked, [j.state], (peek) => !peek(j.state).locked);
+    yield* waitVar(j.waitLocked, [j.state], (peek) => !peek(j.state).locked, PREPARE_TO_WAIT);
   }
   const h: Handle = { journal: j, tid, ref: 1 };
   task.journalInfo = h;
@@ -136,7 +138,7 @@ export function* jbd2_journal_stop(h: Handle): Generator<Op, void, any> {
 /** jbd2_journal_commit_transaction(), the locking skeleton of a commit by kjournald2. */
 export function* jbd2_journal_commit_transaction(j: Journal): Generator<Op, void, any> {
   yield* update(j.state, (s) => ({ ...s, locked: true }), { api: 'jbd2_journal_commit_transaction' });
-  yield* waitVar(j.waitUpdates, [j.updates], (peek) => peek(j.updates) === 0);
+  yield* waitVar(j.waitUpdates, [j.updates], (peek) => peek(j.updates) === 0, PREPARE_TO_WAIT);
   // T_FLUSH and a new running transaction; the same step wakes j_wait_transaction_locked's
   // sleepers (their waitVar reads the state), as wake_up does under j_state_lock in the kernel
   yield* update(j.state, (s) => ({ tid: s.tid + 1, locked: false }), {

@@ -3,22 +3,27 @@
 import { describe, expect, it } from 'vitest';
 import { call, defineModel, Execution, type Model, type Op, type World } from '../../src/engine/index.js';
 import { ObjectRegistry } from '../../src/engine/objects.js';
+import { traceOf } from '../../src/engine/trace.js';
 import {
   down_read,
   down_read_trylock,
   down_write,
   downgrade_write,
   init_rwsem,
+  init_waitqueue_head,
   jbd2_journal_commit_transaction,
   jbd2_journal_start,
   jbd2_journal_stop,
   journal_init,
   up_read,
   up_write,
+  wait_event,
+  wake_up,
+  wake_up_all,
 } from '../../src/kernel/index.js';
 
 function script<S>(model: Model<S>) {
-  const ex = new Execution(model, { registry: new ObjectRegistry(), choose: () => 0 });
+  const ex = new Execution(model, { registry: new ObjectRegistry(), choose: () => 0, keepTrace: true });
   return {
     ex,
     status: (t: number) => ex.threads[t].status,
@@ -163,5 +168,34 @@ describe('jbd2', () => {
     expect(s.status(1)).toBe('done');
     s.run(2);
     expect(s.ex.threads[2].result).toBe(2);
+    // Traces name the waits as the kernel open-codes them in start_this_handle and the commit.
+    const sleeps = traceOf(s.ex).filter((t) => t.note?.startsWith('sleeps'));
+    expect(sleeps.map((t) => [t.threadName, t.op])).toEqual([
+      ['T1', 'prepare_to_wait journal.j_wait_updates'],
+      ['T2', 'prepare_to_wait journal.j_wait_transaction_locked'],
+    ]);
+  });
+});
+
+describe('wait queues', () => {
+  it('traces say wait_event, wake_up and wake_up_all, whichever the model called', () => {
+    const s = script(
+      model(
+        (w) => ({ wq: init_waitqueue_head(w, 'wq'), flag: w.cell('flag', 0) }),
+        (st) => wait_event(st.wq, [st.flag], (peek) => peek(st.flag) > 0),
+        function* (st) {
+          yield* wake_up(st.wq);
+          yield* wake_up_all(st.wq);
+        },
+      ),
+    );
+    s.run(0);
+    s.run(1);
+    expect(traceOf(s.ex).map((t) => t.op)).toContain('wait_event wq');
+    expect(
+      traceOf(s.ex)
+        .filter((t) => t.thread === 1)
+        .map((t) => t.op),
+    ).toEqual(['wake_up wq', 'wake_up_all wq', 'exits']);
   });
 });

@@ -53,9 +53,9 @@ export function eventOf(s: SequenceStep): string | null {
     }
   }
   // a handle start that finds the transaction locked for commit, and sleeps
-  if (s.op === 'wait_var_event sb->s_journal.j_wait_transaction_locked') return 'J-wait';
+  if (s.op === 'prepare_to_wait sb->s_journal.j_wait_transaction_locked') return 'J-wait';
   // the commit checks t_updates, and sleeps until the last handle stops
-  if (s.op === 'wait_var_event sb->s_journal.j_wait_updates') return 'commit-wait';
+  if (s.op === 'prepare_to_wait sb->s_journal.j_wait_updates') return 'commit-wait';
   if (
     s.op.startsWith('update sb->s_journal.j_running_transaction') || // both of its cells
     s.op.endsWith(': current->journal_info')
