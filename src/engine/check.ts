@@ -85,27 +85,41 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
   };
 }
 
-/** Re-search with preemption bounds 0, 1, ... for a witness with fewer preemptions. */
+/**
+ * Re-search with preemption bounds 0, 1, ... for a witness with fewer preemptions. One bounded
+ * search per bound serves every finding still wanted at that bound: a finding takes the witness
+ * its own search would have stopped at (the first one, within `minimizeExecutions`), because the
+ * searches would run the same executions in the same order up to that point.
+ */
 function minimizePreemptions<S>(model: Model<S>, main: Run<S>, opts: CheckOptions): void {
-  for (const f of main.findings) {
-    // A confirmed prediction shows the deadlock; a probe would find only the prediction again.
-    if (f.preemptions === 0 || !f.trace.length || f.confirmed) continue;
-    for (let bound = 0; bound < f.preemptions; bound++) {
-      const probe = new Run(model, {
-        maxStepsPerThread: opts.maxStepsPerThread,
-        debug: opts.debug,
-        maxExecutions: opts.minimizeExecutions ?? 2000,
-      });
-      let better: Finding | undefined;
-      exploreBounded(probe, bound, () => {
-        better = probe.getFinding(f.signature);
-        return better !== undefined;
-      });
-      if (better && better.preemptions < f.preemptions) {
-        main.replaceWitness({ ...better, confirmed: f.confirmed });
-        break;
+  // A confirmed prediction shows the deadlock; a probe would find only the prediction again.
+  const todo = main.findings.filter((f) => f.preemptions > 0 && f.trace.length > 0 && !f.confirmed);
+  const better = new Map<string, Finding>();
+  for (let bound = 0; ; bound++) {
+    const wanted = todo.filter((f) => f.preemptions > bound && !better.has(f.signature));
+    if (!wanted.length) break;
+    const probe = new Run(model, {
+      maxStepsPerThread: opts.maxStepsPerThread,
+      debug: opts.debug,
+      maxExecutions: opts.minimizeExecutions ?? 2000,
+    });
+    let left = wanted.length;
+    exploreBounded(probe, bound, (ex) => {
+      if (!ex.raised.length) return false;
+      for (const f of wanted) {
+        if (better.has(f.signature)) continue;
+        const b = probe.getFinding(f.signature);
+        if (b) {
+          better.set(f.signature, b);
+          left--;
+        }
       }
-    }
+      return left === 0;
+    });
+  }
+  for (const f of todo) {
+    const b = better.get(f.signature);
+    if (b && b.preemptions < f.preemptions) main.replaceWitness({ ...b, confirmed: f.confirmed });
   }
 }
 
