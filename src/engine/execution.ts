@@ -470,7 +470,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           this.values[op.cell.id] = this.debug ? deepFreeze(nv) : nv;
           value = nv;
           if (reads?.length) for (const c of reads) this.emitAccess(th, c, false, op.info);
-          this.emitAccess(th, op.cell, true, op.info);
+          this.emitAccess(th, op.cell, true, op.info, op.commutes === true);
           if (this.implicitWaits?.length) this.wakeImplicit(th, op.cell);
           break;
         }
@@ -896,6 +896,7 @@ export class Execution<S = unknown> implements ExecutionContext {
     write: false,
     info: undefined,
     wait: undefined,
+    commute: false,
   };
   private readonly acquireEvent: Extract<EngineEvent, { type: 'acquire' }> = {
     type: 'acquire',
@@ -920,12 +921,19 @@ export class Execution<S = unknown> implements ExecutionContext {
     info: undefined,
   };
 
-  private emitAccess(th: ThreadRec, cell: Cell<unknown>, write: boolean, info: unknown): void {
+  private emitAccess(
+    th: ThreadRec,
+    cell: Cell<unknown>,
+    write: boolean,
+    info: unknown,
+    commute = false,
+  ): void {
     if (!this.monitors.length) return;
     const e = this.accessEvent;
     e.thread = th.id;
     e.cell = cell;
     e.write = write;
+    e.commute = commute;
     e.info = info;
     this.emit(e);
   }

@@ -59,8 +59,20 @@ export type EngineEvent =
       info?: unknown;
     }
   | { type: 'downgrade'; thread: number; lock: Lock }
-  /** `wait: true` for the cells a wait condition read (a wait_event check). */
-  | { type: 'access'; thread: number; cell: Cell<unknown>; write: boolean; info?: unknown; wait?: boolean }
+  /**
+   * `wait: true` for the cells a wait condition read (a wait_event check); `commute: true` for a
+   * `commutingUpdate` (a write that the explorers do not order against other commuting updates
+   * of the cell, so a monitor must not let their order matter either).
+   */
+  | {
+      type: 'access';
+      thread: number;
+      cell: Cell<unknown>;
+      write: boolean;
+      info?: unknown;
+      wait?: boolean;
+      commute?: boolean;
+    }
   | { type: 'spawn'; thread: number; child: number }
   | { type: 'join'; thread: number; joined: number }
   | { type: 'wake'; thread: number; woken: readonly number[] }

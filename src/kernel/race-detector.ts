@@ -6,7 +6,11 @@
 // ThreadSanitizer does for rwlocks), downgrade (a write release), spawn -> child start,
 // exit -> join, wake -> woken, and cells that are no plain shared location, which act as
 // sequentially consistent atomics (a write releases, any access acquires; wait conditions read
-// them). Two accesses to a plain location by different threads, at least one a write and not
+// them), except that a commuting update (`commutingUpdate`: an atomic_inc / atomic_dec whose
+// order the explorer does not try both ways) releases without acquiring what other commuting
+// updates released: its order against them differs between executions that DPOR counts as one,
+// so an edge between them would make a race show in one and not in the other. A later plain
+// access of the cell acquires them all. Two accesses to a plain location by different threads, at least one a write and not
 // both marked, unordered by happens-before, are a data race. FastTrack-style bookkeeping: the
 // last write and the last read of each thread.
 //
@@ -46,6 +50,8 @@ export class RaceDetector implements Monitor {
   private lockWrite = new Map<number, Clock>();
   private lockRead = new Map<number, Clock>();
   private syncCells = new Map<number, Clock>();
+  /** What commuting updates released, per cell (acquired by every access but another commuting update). */
+  private syncCommutes = new Map<number, Clock>();
   private exitClocks: Clock[] = [];
   private locations = new Map<number, Location>();
 
@@ -56,6 +62,7 @@ export class RaceDetector implements Monitor {
     this.lockWrite = new Map();
     this.lockRead = new Map();
     this.syncCells = new Map();
+    this.syncCommutes = new Map();
     this.exitClocks = [];
     this.locations = new Map();
   }
@@ -121,7 +128,11 @@ export class RaceDetector implements Monitor {
         }
         // An atomic or undeclared cell, or a wait condition's read: synchronisation only.
         joinInto(this.clock(e.thread), this.syncCells.get(e.cell.id));
-        if (e.write) this.releaseInto(this.syncCells, e.cell.id, e.thread);
+        if (e.commute) this.releaseInto(this.syncCommutes, e.cell.id, e.thread);
+        else {
+          joinInto(this.clock(e.thread), this.syncCommutes.get(e.cell.id));
+          if (e.write) this.releaseInto(this.syncCells, e.cell.id, e.thread);
+        }
         if (isSharedAccessInfo(info) && !e.wait) this.checkGuard(e.thread, e.write, info, x);
         return;
       }
