@@ -66,6 +66,8 @@ describe('docs/findings.md, ext4 section', () => {
       ['ext4-load-store-cached-hole-commit', 'v4.4', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],
       ['ext4-load-store-cached-hole-commit', 'v4.3', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],
       ['ext4-load-store-cached-hole-commit', 'v4.3-rc1', 'fl1:0x15,1x21,2x2,0x2', ['deadlock']],
+      ['ext4-load-store-cached-hole-commit', 'v4.3-rc1', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],
+      ['ext4-load-store-cached-hole-commit', '843172978bb9-only', 'fl1:0x14,1x21,2x2,0x3', ['deadlock']],
       ['ext4-load-store-unwritten', 'v4.3-rc1', 'fl1:0x41,1x54', ['circular-dependency']],
       ['ext4-load-store-hole-commit', 'v4.3-rc1', 'fl1:0x13,1x19,2x2,0x2', ['deadlock']],
       ['ext4-load-punch-hole-commit', 'v4.3-rc1', 'fl1:1x11,2x2,0x15,1x3', ['deadlock']],
