@@ -142,7 +142,7 @@ export function runTarget(
   t: Target,
   b: Budget,
   hooks: RunHooks = {},
-  extra: Pick<CheckOptions, 'raceCensus'> = {},
+  extra: Pick<CheckOptions, 'raceCensus' | 'minimize'> = {},
 ): CheckResult {
   const model = buildTargetModel(p, t);
   return check(model, { ...checkOptions(b, hooks), ...extra });

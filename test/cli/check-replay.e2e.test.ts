@@ -49,6 +49,19 @@ describe('faultline check', () => {
     expect(pct.stderr).toContain('--races counts the branches of a DPOR search');
   }, 30_000);
 
+  it('--no-minimize keeps the first witness DPOR found; by default it is minimised to 1 preemption', () => {
+    const json = (...flags: string[]) =>
+      JSON.parse(faultline([...EX, 'check', 'philosophers-4', '--format', 'json', ...flags], INLINE).stdout);
+    const raw = json('--no-minimize').findings[0];
+    const min = json().findings[0];
+    expect(raw.signature).toBe(min.signature);
+    expect(raw.preemptions).toBeGreaterThan(1);
+    expect(min.preemptions).toBe(1);
+    expect(faultline([...EX, 'replay', raw.token, '--scenario', 'philosophers-4'], INLINE).stdout).toContain(
+      'outcome: deadlock',
+    );
+  }, 30_000);
+
   it('exits 0 when nothing is found', () => {
     const r = faultline([...EX, 'check', 'counter-locked']);
     expect(r.code).toBe(0);
