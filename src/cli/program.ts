@@ -336,7 +336,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     )
     .option(
       '--no-minimize',
-      "keep each finding's first witness: skip the bounded searches for one with fewer preemptions (about 40% of the executions on the built-in scenarios)",
+      "keep each finding's first witness: skip the bounded searches for one with fewer preemptions (a fifth of all executions in the built-in matrix)",
     )
     .addHelpText(
       'after',
