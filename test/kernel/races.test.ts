@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import {
+  type Cell,
   call,
   check,
   commutingUpdate,
@@ -362,47 +363,34 @@ describe('data races', () => {
     // writer: x = 1, then atomic_inc(c); reader: atomic_inc(c), then reads x. The two increments
     // commute, so DPOR counts "writer first" and "reader's increment first" as one execution;
     // an edge from the writer's increment to the reader's would hide the race in the first only.
-    const m = raceModel(
-      'commuting-increments',
-      (w) => ({ x: shared(w, 'x', 0) as Shared<number>, c: w.cell('c', 0) }),
-      [
-        'writer',
-        function* (s) {
-          yield* store(s.x, 1);
-          yield* commutingUpdate(s.c, (n) => n + 1);
-        },
-      ],
-      [
-        'reader',
-        function* (s) {
-          yield* commutingUpdate(s.c, (n) => n + 1);
-          yield* load(s.x);
-        },
-      ],
-    );
+    type S = { x: Shared<number>; c: Cell<number> };
+    const setup = (w: World): S => ({ x: shared(w, 'x', 0) as Shared<number>, c: w.cell('c', 0) });
+    const writer: [string, Body<S>] = [
+      'writer',
+      function* (s) {
+        yield* store(s.x, 1);
+        yield* commutingUpdate(s.c, (n) => n + 1);
+      },
+    ];
+    const m = raceModel('commuting-increments', setup, writer, [
+      'reader',
+      function* (s) {
+        yield* commutingUpdate(s.c, (n) => n + 1);
+        yield* load(s.x);
+      },
+    ]);
     const verdict = (schedule: number[]) => replay(m, encodeToken(schedule, [])).findings.map((f) => f.kind);
     expect(verdict([0, 0, 0, 1, 1, 1])).toEqual(['data-race']);
     expect(verdict([1, 0, 0, 0, 1, 1])).toEqual(['data-race']);
     // A plain read of the counter acquires what every increment released: a reader that sees
     // the writer's increment is ordered after the writer's store (message passing), no race.
-    const messagePassing = raceModel(
-      'increment-then-read-counter',
-      (w) => ({ x: shared(w, 'x', 0) as Shared<number>, c: w.cell('c', 0) }),
-      [
-        'writer',
-        function* (s) {
-          yield* store(s.x, 1);
-          yield* commutingUpdate(s.c, (n) => n + 1);
-        },
-      ],
-      [
-        'reader',
-        function* (s) {
-          yield* commutingUpdate(s.c, (n) => n + 1);
-          if ((yield* read(s.c)) === 2) yield* load(s.x);
-        },
-      ],
-    );
+    const messagePassing = raceModel('increment-then-read-counter', setup, writer, [
+      'reader',
+      function* (s) {
+        yield* commutingUpdate(s.c, (n) => n + 1);
+        if ((yield* read(s.c)) === 2) yield* load(s.x);
+      },
+    ]);
     const r = check(messagePassing);
     expect(r.complete).toBe(true);
     expect(r.findings).toEqual([]);
