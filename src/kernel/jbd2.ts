@@ -86,7 +86,9 @@ const START_NOTE: LockdepNote = {
   read: 0,
   api: 'jbd2__journal_start',
 };
-// Both waits are open-coded in the kernel: prepare_to_wait, check, drop j_state_lock, schedule.
+// How traces name the two waits: start_this_handle's helper, and the commit's open-coded
+// prepare_to_wait/schedule loop on j_wait_updates.
+const WAIT_TRANSACTION_LOCKED = { api: 'wait_transaction_locked' };
 const PREPARE_TO_WAIT = { api: 'prepare_to_wait' };
 const STOP_NOTE: LockdepNote = { lockdep: 'map-release', cls: JBD2_HANDLE_CLASS, api: 'jbd2_journal_stop' };
 
@@ -117,7 +119,7 @@ export function* jbd2_journal_start(j: Journal): Generator<Op, Handle, any> {
     }
     // wait_transaction_locked(): prepare_to_wait, drop j_state_lock, schedule; woken by the
     // commit's opening the next transaction (see the file comment)
-    yield* waitVar(j.waitLocked, [j.state], (peek) => !peek(j.state).locked, PREPARE_TO_WAIT);
+    yield* waitVar(j.waitLocked, [j.state], (peek) => !peek(j.state).locked, WAIT_TRANSACTION_LOCKED);
   }
   const h: Handle = { journal: j, tid, ref: 1 };
   task.journalInfo = h;

@@ -10,9 +10,9 @@
 // order the explorer does not try both ways) releases without acquiring what other commuting
 // updates released: its order against them differs between executions that DPOR counts as one,
 // so an edge between them would make a race show in one and not in the other. A later plain
-// access of the cell acquires them all. Two accesses to a plain location by different threads, at least one a write and not
-// both marked, unordered by happens-before, are a data race. FastTrack-style bookkeeping: the
-// last write and the last read of each thread.
+// access of the cell acquires them all. Two accesses to a plain location by different threads,
+// at least one a write and not both marked, unordered by happens-before, are a data race.
+// FastTrack-style bookkeeping: the last write and the last read of each thread.
 //
 // Exploration makes this exhaustive: DPOR orders every pair of conflicting accesses both ways,
 // so an unordered pair shows up in some explored execution.

@@ -168,11 +168,11 @@ describe('jbd2', () => {
     expect(s.status(1)).toBe('done');
     s.run(2);
     expect(s.ex.threads[2].result).toBe(2);
-    // Traces name the waits as the kernel open-codes them in start_this_handle and the commit.
+    // Traces name the waits after the kernel code: start_this_handle's helper, the commit's loop.
     const sleeps = traceOf(s.ex).filter((t) => t.note?.startsWith('sleeps'));
     expect(sleeps.map((t) => [t.threadName, t.op])).toEqual([
       ['T1', 'prepare_to_wait journal.j_wait_updates'],
-      ['T2', 'prepare_to_wait journal.j_wait_transaction_locked'],
+      ['T2', 'wait_transaction_locked journal.j_wait_transaction_locked'],
     ]);
   });
 });

@@ -53,7 +53,7 @@ export function eventOf(s: SequenceStep): string | null {
     }
   }
   // a handle start that finds the transaction locked for commit, and sleeps
-  if (s.op === 'prepare_to_wait sb->s_journal.j_wait_transaction_locked') return 'J-wait';
+  if (s.op === 'wait_transaction_locked sb->s_journal.j_wait_transaction_locked') return 'J-wait';
   // the commit checks t_updates, and sleeps until the last handle stops
   if (s.op === 'prepare_to_wait sb->s_journal.j_wait_updates') return 'commit-wait';
   if (
