@@ -313,3 +313,50 @@ describe('a jbd2 handle / lock cycle closed through a commit', () => {
     expect(c.confirmed).toBeUndefined();
   });
 });
+
+describe('one new dependency that closes two cycles', () => {
+  // One task takes B then A, B then C, C then A, and last A then B: that last dependency closes
+  // A -> B -> A and A -> B -> C -> A at once.
+  const model = (allCycles: boolean) =>
+    defineModel({
+      name: 'two cycles at once',
+      setup: (w) => ({
+        a: mutex_init(w, 'a', 'A'),
+        b: mutex_init(w, 'b', 'B'),
+        c: mutex_init(w, 'c', 'C'),
+      }),
+      threads: [
+        {
+          name: 'T0',
+          body: (s) =>
+            call(
+              'in_four_orders',
+              (function* () {
+                for (const [x, y] of [
+                  [s.b, s.a],
+                  [s.b, s.c],
+                  [s.c, s.a],
+                  [s.a, s.b],
+                ]) {
+                  yield* mutex_lock(x);
+                  yield* mutex_lock(y);
+                  yield* mutex_unlock(y);
+                  yield* mutex_unlock(x);
+                }
+              })(),
+            ),
+        },
+      ],
+      monitors: () => kernelMonitors({ allCycles }),
+    });
+  const cycles = (allCycles: boolean) =>
+    ofKind(check(model(allCycles)), 'circular-dependency').map((f) => f.locks?.join(','));
+
+  it('lockdep reports the shortest one only', () => {
+    expect(cycles(false)).toEqual(['A,B']);
+  });
+
+  it('with allCycles, both', () => {
+    expect(cycles(true)).toEqual(['A,B', 'A,B,C']);
+  });
+});

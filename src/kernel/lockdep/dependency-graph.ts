@@ -146,4 +146,45 @@ export class DependencyGraph {
     }
     return undefined;
   }
+
+  /**
+   * Every strong path from `next` back to `prev` that visits no class twice (in the order a
+   * depth-first search meets them), at most `limit`: the cycles a new dependency prev -> next
+   * closes, for `LockdepOptions.allCycles`.
+   */
+  strongPaths(prev: string, next: string, kind: DepKind, limit: number): PathStep[][] {
+    const out: PathStep[][] = [];
+    const startR = (BIT[kind] & RECURSIVE_ACQUIRER) !== 0;
+    const newIsExclusive = (BIT[kind] & EXCLUSIVE_HOLDER) !== 0;
+    const onPath = new Set<string>([next]);
+    const steps: PathStep[] = [];
+    const walk = (cls: string, r: boolean): void => {
+      const edges = this.out.get(cls);
+      if (!edges) return;
+      for (const e of byTarget(edges)) {
+        if (e.to === e.from) continue;
+        const allowed = e.bits & (r ? EXCLUSIVE_HOLDER : ALL);
+        if (!allowed) continue;
+        for (const arriveR of [false, true]) {
+          if (out.length >= limit) return;
+          const bits = allowed & (arriveR ? RECURSIVE_ACQUIRER : NON_RECURSIVE_ACQUIRER);
+          if (!bits) continue;
+          const kindUsed = pick(bits);
+          const step: PathStep = { from: e.from, to: e.to, kind: kindUsed, first: e.first[kindUsed]! };
+          if (e.to === prev) {
+            if (!arriveR || newIsExclusive) out.push([...steps, step]);
+            continue;
+          }
+          if (onPath.has(e.to)) continue;
+          onPath.add(e.to);
+          steps.push(step);
+          walk(e.to, arriveR);
+          steps.pop();
+          onPath.delete(e.to);
+        }
+      }
+    };
+    walk(next, startR);
+    return out;
+  }
 }

@@ -10,10 +10,12 @@ export interface KernelMonitorOptions {
   lockdep?: boolean;
   /** Guard checks and data races on shared locations (default on). */
   races?: boolean;
+  /** lockdep: report every cycle a new dependency closes, not only the shortest (default off). */
+  allCycles?: boolean;
 }
 
 export function kernelMonitors(opts: KernelMonitorOptions = {}): Monitor[] {
-  const lockdep = opts.lockdep === false ? undefined : lockdepMonitor();
+  const lockdep = opts.lockdep === false ? undefined : lockdepMonitor({ allCycles: opts.allCycles });
   const out: Monitor[] = [];
   if (lockdep) out.push(lockdep);
   if (opts.races !== false) out.push(raceDetector(lockdep ? { heldLocks: (t) => lockdep.heldLocks(t) } : {}));

@@ -95,7 +95,21 @@ function earlierExecutions(places: readonly PlaceRef[], current: number): string
   return [...byExecution.values()].sort((a, b) => a.execution - b.execution).map((p) => p.token);
 }
 
+export interface LockdepOptions {
+  /**
+   * Report every cycle a new dependency closes (each set of classes once), not only the shortest
+   * (default off, like lockdep). Off, a second cycle closed by the same dependency is never
+   * reported; docs/soundness.md measures what that leaves out of the matrix.
+   */
+  allCycles?: boolean;
+}
+
+/** At most this many cycles per new dependency with `allCycles`. */
+const MAX_CYCLES_PER_DEPENDENCY = 64;
+
 export class LockdepMonitor implements Monitor {
+  constructor(private readonly opts: LockdepOptions = {}) {}
+
   readonly classes = new LockClasses();
   readonly graph = new DependencyGraph();
   private execution = -1;
@@ -312,6 +326,10 @@ export class LockdepMonitor implements Monitor {
       this.edgesNow.add(edgeKey(prev.cls, h.cls, kind));
       if (this.graph.has(prev.cls, h.cls, kind)) continue;
       const path = this.graph.strongPath(prev.cls, h.cls, kind);
+      const others =
+        path && this.opts.allCycles
+          ? this.graph.strongPaths(prev.cls, h.cls, kind, MAX_CYCLES_PER_DEPENDENCY)
+          : [];
       token ??= x.token();
       const first: FirstSeen = {
         place: this.place(t, x, prev, h, token),
@@ -319,7 +337,17 @@ export class LockdepMonitor implements Monitor {
         toRead: h.read,
       };
       this.graph.add(prev.cls, h.cls, kind, first);
-      if (path) this.circular(t, x, prev, h, { from: prev.cls, to: h.cls, kind, first }, path);
+      if (!path) continue;
+      const closing: PathStep = { from: prev.cls, to: h.cls, kind, first };
+      this.circular(t, x, prev, h, closing, path);
+      const classesOf = (p: PathStep[]) => [h.cls, ...p.map((s) => s.to)].sort().join(',');
+      const done = new Set([classesOf(path)]);
+      for (const other of others) {
+        const key = classesOf(other);
+        if (done.has(key)) continue;
+        done.add(key);
+        this.circular(t, x, prev, h, closing, other);
+      }
     }
   }
 
@@ -557,6 +585,6 @@ export class LockdepMonitor implements Monitor {
 }
 
 /** A lockdep instance for one run (use in `model.monitors`). */
-export function lockdepMonitor(): LockdepMonitor {
-  return new LockdepMonitor();
+export function lockdepMonitor(opts: LockdepOptions = {}): LockdepMonitor {
+  return new LockdepMonitor(opts);
 }
