@@ -120,28 +120,17 @@ export class DependencyGraph {
     const queue: Array<{ cls: string; r: boolean; k: string }> = [{ cls: next, r: startR, k: start }];
     for (let qi = 0; qi < queue.length; qi++) {
       const { cls, r, k } = queue[qi];
-      const edges = this.out.get(cls);
-      if (!edges) continue;
-      for (const e of byTarget(edges)) {
-        if (e.to === e.from) continue;
-        const allowed = e.bits & (r ? EXCLUSIVE_HOLDER : ALL);
-        if (!allowed) continue;
-        for (const arriveR of [false, true]) {
-          const bits = allowed & (arriveR ? RECURSIVE_ACQUIRER : NON_RECURSIVE_ACQUIRER);
-          if (!bits) continue;
-          const kindUsed = pick(bits);
-          const step: PathStep = { from: e.from, to: e.to, kind: kindUsed, first: e.first[kindUsed]! };
-          if (e.to === prev) {
-            if (arriveR && !newIsExclusive) continue;
-            const path = [step];
-            for (let p = parent.get(k); p; p = parent.get(p.from)) path.push(p.step);
-            return path.reverse();
-          }
-          const nk = key(e.to, arriveR);
-          if (parent.has(nk)) continue;
-          parent.set(nk, { from: k, step });
-          queue.push({ cls: e.to, r: arriveR, k: nk });
+      for (const { step, arriveR } of this.strongSteps(cls, r)) {
+        if (step.to === prev) {
+          if (arriveR && !newIsExclusive) continue;
+          const path = [step];
+          for (let p = parent.get(k); p; p = parent.get(p.from)) path.push(p.step);
+          return path.reverse();
         }
+        const nk = key(step.to, arriveR);
+        if (parent.has(nk)) continue;
+        parent.set(nk, { from: k, step });
+        queue.push({ cls: step.to, r: arriveR, k: nk });
       }
     }
     return undefined;
@@ -159,32 +148,42 @@ export class DependencyGraph {
     const onPath = new Set<string>([next]);
     const steps: PathStep[] = [];
     const walk = (cls: string, r: boolean): void => {
-      const edges = this.out.get(cls);
-      if (!edges) return;
-      for (const e of byTarget(edges)) {
-        if (e.to === e.from) continue;
-        const allowed = e.bits & (r ? EXCLUSIVE_HOLDER : ALL);
-        if (!allowed) continue;
-        for (const arriveR of [false, true]) {
-          if (out.length >= limit) return;
-          const bits = allowed & (arriveR ? RECURSIVE_ACQUIRER : NON_RECURSIVE_ACQUIRER);
-          if (!bits) continue;
-          const kindUsed = pick(bits);
-          const step: PathStep = { from: e.from, to: e.to, kind: kindUsed, first: e.first[kindUsed]! };
-          if (e.to === prev) {
-            if (!arriveR || newIsExclusive) out.push([...steps, step]);
-            continue;
-          }
-          if (onPath.has(e.to)) continue;
-          onPath.add(e.to);
-          steps.push(step);
-          walk(e.to, arriveR);
-          steps.pop();
-          onPath.delete(e.to);
+      for (const { step, arriveR } of this.strongSteps(cls, r)) {
+        if (out.length >= limit) return;
+        if (step.to === prev) {
+          if (!arriveR || newIsExclusive) out.push([...steps, step]);
+          continue;
         }
+        if (onPath.has(step.to)) continue;
+        onPath.add(step.to);
+        steps.push(step);
+        walk(step.to, arriveR);
+        steps.pop();
+        onPath.delete(step.to);
       }
     };
     walk(next, startR);
     return out;
+  }
+
+  /**
+   * The steps a strong path can take out of `cls`, reached holding it for read (`r`) or not:
+   * each dependency (no self-loop) in the kinds allowed after such a hold, arriving at its
+   * target for read or not.
+   */
+  private *strongSteps(cls: string, r: boolean): Generator<{ step: PathStep; arriveR: boolean }> {
+    const edges = this.out.get(cls);
+    if (!edges) return;
+    for (const e of byTarget(edges)) {
+      if (e.to === e.from) continue;
+      const allowed = e.bits & (r ? EXCLUSIVE_HOLDER : ALL);
+      if (!allowed) continue;
+      for (const arriveR of [false, true]) {
+        const bits = allowed & (arriveR ? RECURSIVE_ACQUIRER : NON_RECURSIVE_ACQUIRER);
+        if (!bits) continue;
+        const kindUsed = pick(bits);
+        yield { step: { from: e.from, to: e.to, kind: kindUsed, first: e.first[kindUsed]! }, arriveR };
+      }
+    }
   }
 }
