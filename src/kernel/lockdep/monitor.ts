@@ -16,7 +16,8 @@
 // first made its other edges, so a replay rebuilds the same cycle from a fresh graph.
 //
 // Differences from lockdep: edges come from every held lock, not only up to the first
-// non-trylock one (lockdep relies on transitivity there); one report per new dependency, and
+// non-trylock one (lockdep relies on transitivity there); one report per new dependency (the
+// shortest cycle it closes; with `allCycles`, every cycle over another set of classes too), and
 // reporting does not switch lockdep off; no IRQ-state (usage) checks; no chain cache.
 
 import {
