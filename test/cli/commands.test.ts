@@ -214,7 +214,7 @@ describe('exit codes and usage', () => {
     expect(md.stdout).toContain(
       '| 1 | `deadlock` deadlock: fault, truncate blocked forever | - | ext4 | - |',
     );
-  });
+  }, 30_000); // two matrices, each starting worker threads: slow on a loaded machine
 });
 
 describe('faultline bisect (in-process)', () => {

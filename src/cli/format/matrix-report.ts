@@ -98,12 +98,15 @@ export function matrixText(m: MatrixResult, style: Style = plain): string {
   m.findings.forEach((f, i) => {
     const w = m.witnesses.get(f.signature)!;
     const where = [...new Set(f.occurrences.map((o) => o.scenario))].join(', ');
-    out.push('', `${i + 1}. [${f.kind}] ${f.title}`);
-    if (f.locks.length) out.push(`   locks:     ${f.locks.join(', ')}`);
-    if (f.functions.length) out.push(`   functions: ${f.functions.join(', ')}`);
-    out.push(`   scenarios: ${where}`);
-    if (!f.confirmed) out.push('   predicted from the lock graph; no explored execution deadlocked on it');
-    if (w.replay) out.push(`   replay:    ${style.cyan(w.replay)}`);
+    const head = `${i + 1}. `;
+    // continuation lines line up with the title, also from finding 10 on
+    const pad = ' '.repeat(head.length);
+    out.push('', `${head}[${f.kind}] ${f.title}`);
+    if (f.locks.length) out.push(`${pad}locks:     ${f.locks.join(', ')}`);
+    if (f.functions.length) out.push(`${pad}functions: ${f.functions.join(', ')}`);
+    out.push(`${pad}scenarios: ${where}`);
+    if (!f.confirmed) out.push(`${pad}predicted from the lock graph; no explored execution deadlocked on it`);
+    if (w.replay) out.push(`${pad}replay:    ${style.cyan(w.replay)}`);
   });
   out.push('', style.bold('summary'), ...summaryLines(m));
   return `${out.join('\n')}\n`;

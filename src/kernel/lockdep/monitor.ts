@@ -16,9 +16,9 @@
 // first made its other edges, so a replay rebuilds the same cycle from a fresh graph.
 //
 // Differences from lockdep: edges come from every held lock, not only up to the first
-// non-trylock one (lockdep relies on transitivity there); one report per new dependency (the
-// shortest cycle it closes; with `allCycles`, every cycle over another set of classes too), and
-// reporting does not switch lockdep off; no IRQ-state (usage) checks; no chain cache.
+// non-trylock one (lockdep relies on transitivity there); a new dependency reports every cycle
+// it closes over a distinct set of classes, not only the shortest (`allCycles: false` restores
+// lockdep's one report), and reporting does not switch lockdep off; no IRQ-state (usage) checks; no chain cache.
 
 import {
   type EngineEvent,
@@ -99,8 +99,9 @@ function earlierExecutions(places: readonly PlaceRef[], current: number): string
 export interface LockdepOptions {
   /**
    * Report every cycle a new dependency closes (each set of classes once), not only the shortest
-   * (default off, like lockdep). Off, a second cycle closed by the same dependency is never
-   * reported; docs/soundness.md measures what that leaves out of the matrix.
+   * (default on). `false` reports one cycle per new dependency, like lockdep: a second cycle
+   * closed by the same dependency is then never reported, and which cycles a run reports can
+   * depend on the order of exploration (docs/soundness.md).
    */
   allCycles?: boolean;
 }
@@ -328,7 +329,7 @@ export class LockdepMonitor implements Monitor {
       if (this.graph.has(prev.cls, h.cls, kind)) continue;
       const path = this.graph.strongPath(prev.cls, h.cls, kind);
       const others =
-        path && this.opts.allCycles
+        path && this.opts.allCycles !== false
           ? this.graph.strongPaths(prev.cls, h.cls, kind, MAX_CYCLES_PER_DEPENDENCY)
           : [];
       token ??= x.token();
