@@ -76,6 +76,11 @@ const EXPLAINED: Record<string, string> = {
   'assert-held|&mapping->i_mmap_rwsem|unmap_mapping_range_tree': 'E8 (F11a), E9',
   'circular-dependency|&mapping->i_mmap_rwsem,&mm->mmap_sem|': 'E8 (F3)',
   'circular-dependency|&mapping->i_mmap_rwsem,sb_pagefaults|': 'E8 (F3)',
+  // the longer cycles the same leaked lock closes (lockdep here reports every cycle, allCycles)
+  'circular-dependency|&mapping->i_mmap_rwsem,&mm->mmap_sem,sb_pagefaults|': 'E8 (F3)',
+  'circular-dependency|&mapping->i_mmap_rwsem,&mm->mmap_sem,jbd2_handle|': 'E8 (F3)',
+  'circular-dependency|&mapping->i_mmap_rwsem,jbd2_handle,sb_pagefaults|': 'E8 (F3)',
+  'circular-dependency|&mapping->i_mmap_rwsem,&mm->mmap_sem,jbd2_handle,sb_pagefaults|': 'E8 (F3)',
   'deadlock|&mapping->i_mmap_rwsem,&mm->mmap_sem|__dax_fault': 'E8 (F3)',
   'lock-held-at-exit|&mapping->i_mmap_rwsem|store2': 'E8 (F3)',
   'circular-dependency|&mapping->i_mmap_rwsem,jbd2_handle|': 'E7b',

@@ -113,6 +113,48 @@ export function findingLine(f: Finding): RunLine['findings'][number] {
   };
 }
 
+export interface PairBudget {
+  maxExecutions: number;
+  timeLimitMs: number;
+  /** PCT runs after a DPOR run that did not complete (0: none). */
+  pct: number;
+}
+
+/** One sweep run: DPOR within the budget, then (with `pct`) a PCT pass if DPOR did not finish. */
+export function runPair(s: Scenario, version: string, fs: FsName, budget: PairBudget): RunLine {
+  const { maxExecutions, timeLimitMs, pct } = budget;
+  const t0 = Date.now();
+  const model = buildModel(s, { kernel: version, fs });
+  const r = check(model, { mode: 'dpor', maxExecutions, timeLimitMs, minimizeExecutions: 500 });
+  const found = [...r.findings];
+  let executions = r.stats.executions;
+  // --pct: a PCT pass as well (depth 3, seeded), for the interleavings a budgeted DPOR
+  // run does not reach (deadlocks through a commit need three threads in one order)
+  if (pct && !r.complete) {
+    const p = check(model, {
+      mode: 'pct',
+      runs: pct,
+      depth: 3,
+      seed: 1,
+      timeLimitMs,
+      minimizeExecutions: 500,
+    });
+    executions += p.stats.executions;
+    for (const f of p.findings) if (!found.some((x) => x.signature === f.signature)) found.push(f);
+  }
+  return {
+    version,
+    fs,
+    scenario: s.name,
+    commit: s.threads.some((t) => t.name === 'kjournald2'),
+    mode: pct && !r.complete ? 'dpor+pct' : 'dpor',
+    complete: r.complete,
+    executions,
+    ms: Date.now() - t0,
+    findings: found.map(findingLine),
+  };
+}
+
 function main() {
   const args = process.argv.slice(2);
   const opt = (name: string) => {
@@ -137,39 +179,10 @@ function main() {
         const s = pairScenario(a, b, state, commit, fs);
         if (only && !s.name.includes(only)) continue;
         writeFileSync(join(here, 'scenarios', `${s.name}.json`), `${JSON.stringify(s, null, 2)}\n`);
-        const t0 = Date.now();
-        const model = buildModel(s, { kernel: v, fs });
-        const r = check(model, { mode: 'dpor', maxExecutions, timeLimitMs, minimizeExecutions: 500 });
-        const found = [...r.findings];
-        let executions = r.stats.executions;
-        // --pct: a PCT pass as well (depth 3, seeded), for the interleavings a budgeted DPOR
-        // run does not reach (deadlocks through a commit need three threads in one order)
-        if (pct && !r.complete) {
-          const p = check(model, {
-            mode: 'pct',
-            runs: pct,
-            depth: 3,
-            seed: 1,
-            timeLimitMs,
-            minimizeExecutions: 500,
-          });
-          executions += p.stats.executions;
-          for (const f of p.findings) if (!found.some((x) => x.signature === f.signature)) found.push(f);
-        }
-        const line: RunLine = {
-          version: v,
-          fs,
-          scenario: s.name,
-          commit,
-          mode: pct && !r.complete ? 'dpor+pct' : 'dpor',
-          complete: r.complete,
-          executions,
-          ms: Date.now() - t0,
-          findings: found.map(findingLine),
-        };
+        const line = runPair(s, v, fs, { maxExecutions, timeLimitMs, pct });
         appendFileSync(out, `${JSON.stringify(line)}\n`);
         process.stdout.write(
-          `${v} ${s.name} ${r.complete ? 'complete' : 'partial'} ${executions} ${line.ms}ms ${found.map((f) => f.kind).join(',')}\n`,
+          `${v} ${s.name} ${line.complete ? 'complete' : 'partial'} ${line.executions} ${line.ms}ms ${line.findings.map((f) => f.kind).join(',')}\n`,
         );
       }
     }
