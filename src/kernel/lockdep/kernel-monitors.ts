@@ -10,7 +10,8 @@ export interface KernelMonitorOptions {
   lockdep?: boolean;
   /** Guard checks and data races on shared locations (default on). */
   races?: boolean;
-  /** lockdep: report every cycle a new dependency closes, not only the shortest (default on; false: lockdep's one report). */
+  /** lockdep: report every cycle a new dependency closes, not only the shortest (default on;
+   *  false: the kernel's one report per new dependency). */
   allCycles?: boolean;
 }
 

@@ -18,7 +18,8 @@
 // Differences from lockdep: edges come from every held lock, not only up to the first
 // non-trylock one (lockdep relies on transitivity there); a new dependency reports every cycle
 // it closes over a distinct set of classes, not only the shortest (`allCycles: false` restores
-// lockdep's one report), and reporting does not switch lockdep off; no IRQ-state (usage) checks; no chain cache.
+// lockdep's one report), and reporting does not switch lockdep off; no IRQ-state (usage)
+// checks; no chain cache.
 
 import {
   type EngineEvent,
