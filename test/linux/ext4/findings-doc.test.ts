@@ -65,6 +65,7 @@ describe('docs/findings.md, ext4 section', () => {
       ['ext4-store-truncate-cached-hole', 'v4.3-rc1', 'fl1:0x47,1x49,0x37', ['stale-mapping']],
       ['ext4-load-store-cached-hole-commit', 'v4.4', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],
       ['ext4-load-store-cached-hole-commit', 'v4.3', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],
+      ['ext4-load-store-cached-hole-commit', 'v4.4', 'fl1:0x15,1x21,2x2,0x2', ['deadlock']],
       ['ext4-load-store-cached-hole-commit', 'v4.3-rc1', 'fl1:0x15,1x21,2x2,0x2', ['deadlock']],
       ['ext4-load-store-cached-hole-commit', 'v4.3-rc1', 'fl1:1x18,2x2,0x17,1x3', ['deadlock']],
       ['ext4-load-store-cached-hole-commit', '843172978bb9-only', 'fl1:0x14,1x21,2x2,0x3', ['deadlock']],
