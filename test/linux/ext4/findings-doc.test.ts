@@ -75,6 +75,12 @@ describe('docs/findings.md, ext4 section', () => {
       [
         'ext4-load-store-hole-commit',
         'v4.3-rc1',
+        'fl1:0x18,1x19,0x17,1x16,2x2',
+        ['recursive-locking', 'deadlock'],
+      ],
+      [
+        'ext4-load-store-hole-commit',
+        'v4.3-rc1',
         'fl1:1x18,0x35,2x2,1x16',
         ['recursive-locking', 'deadlock'],
       ],
