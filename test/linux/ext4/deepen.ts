@@ -6,7 +6,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { check } from '../../../src/engine/index.js';
 import { buildModel } from '../../../src/workload/index.js';
-import { findingLine, pairScenario, type RunLine } from './sweep.js';
+import { findingLine, pairScenarioNamed, type RunLine } from './sweep.js';
 
 const [inFile, outFile, ms, part, order = ''] = process.argv.slice(2);
 const rank = (v: string) => {
@@ -23,9 +23,8 @@ const todo = lines
   .sort((a, b) => rank(a.version) - rank(b.version))
   .filter((_, i) => i % n === k - 1);
 for (const l of todo) {
-  const m = /^ext4-([a-z]+)-([a-z]+)-(hole|cached-hole|unwritten|written)-commit$/.exec(l.scenario);
-  if (!m) throw new Error(l.scenario);
-  const s = pairScenario(m[1] as any, m[2] as any, m[3] as any, true, 'ext4');
+  const s = pairScenarioNamed(l.scenario);
+  if (!s || !l.commit) throw new Error(`${inFile}: not a commit-sweep scenario: ${l.scenario}`);
   const t0 = Date.now();
   const r = check(buildModel(s, { kernel: l.version, fs: 'ext4' }), {
     mode: 'dpor',

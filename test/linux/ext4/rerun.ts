@@ -7,8 +7,7 @@
 // depend on its budget, and the line may come from a deepening pass); an incomplete one with the
 // sweep's first-pass budget, TIME_MS of DPOR then PCT_RUNS of PCT (0: none).
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { FsName } from '../../../src/workload/index.js';
-import { type PageState, pairScenario, type RunLine, runPair } from './sweep.js';
+import { pairScenarioNamed, type RunLine, runPair } from './sweep.js';
 
 const [file, kind, ms, pct] = process.argv.slice(2);
 if (!file || !kind || !ms || pct === undefined) {
@@ -19,13 +18,11 @@ const lines = readFileSync(file, 'utf8')
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l) as RunLine);
-const NAME = /^(ext4|xfs)-([a-z]+)-([a-z]+)-(hole|cached-hole|unwritten|written)(-commit)?$/;
 let rerun = 0;
 const out = lines.map((l) => {
   if (!l.findings.some((f) => f.kind === kind)) return l;
-  const m = NAME.exec(l.scenario);
-  if (!m) throw new Error(`${file}: cannot read scenario name ${l.scenario}`);
-  const s = pairScenario(m[2] as any, m[3] as any, m[4] as PageState, m[5] !== undefined, m[1] as FsName);
+  const s = pairScenarioNamed(l.scenario);
+  if (!s) throw new Error(`${file}: cannot read scenario name ${l.scenario}`);
   const budget = l.complete
     ? { maxExecutions: Infinity, timeLimitMs: Infinity, pct: 0 }
     : { maxExecutions: Infinity, timeLimitMs: Number(ms), pct: Number(pct) };

@@ -75,6 +75,17 @@ export function pairScenario(
   };
 }
 
+/** The scenario a pair-scenario name stands for (the inverse of `pairScenario`'s naming), or
+ *  undefined for a name it does not produce. */
+export function pairScenarioNamed(name: string): Scenario | undefined {
+  const m = /^(ext4|xfs)-([a-z]+)-([a-z]+)-([a-z-]+?)(-commit)?$/.exec(name);
+  if (!m) return undefined;
+  const [, fs, a, b, state, commit] = m;
+  const isAction = (x: string): x is ActionName => (ACTIONS as string[]).includes(x);
+  if (!isAction(a) || !isAction(b) || !(STATES as string[]).includes(state)) return undefined;
+  return pairScenario(a, b, state as PageState, commit !== undefined, fs as FsName);
+}
+
 export function pairs(): [ActionName, ActionName][] {
   const out: [ActionName, ActionName][] = [];
   for (let i = 0; i < ACTIONS.length; i++)
