@@ -615,7 +615,13 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           list,
         )
         .option('--kernel <version>', 'kernel version (default: the newest)')
-        .option('--fs <fs>', 'filesystem (default: the first)'),
+        .option('--fs <fs>', 'filesystem (default: the first)')
+        .option(
+          '--max-faults <n>',
+          'faults one load or store may take before it is a livelock finding (default 5); ' +
+            'scenario names then end in :f<n>',
+          integer('--max-faults', 1),
+        ),
     )
       .addOption(formatOption(['text', 'json', 'markdown']))
       .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
@@ -638,6 +644,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           states?: string[];
           kernel?: string;
           fs?: string;
+          maxFaults?: number;
           format: Format;
           checkpoint?: string;
           workers?: number;
@@ -657,6 +664,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
             kind: o.kind,
             actions: o.actions,
             states: o.states,
+            ...(o.maxFaults !== undefined ? { maxFaults: o.maxFaults } : {}),
           });
         } catch (e) {
           throw new UsageError((e as Error).message);

@@ -47,6 +47,7 @@ export interface Provider {
     kind?: 'page' | 'pmd';
     actions?: string[];
     states?: string[];
+    maxFaults?: number;
   }): Scenario[];
 }
 

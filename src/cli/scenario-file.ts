@@ -165,7 +165,7 @@ function describeIssue(
           ? `expected at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}`
           : issue.origin === 'string'
             ? 'expected a non-empty string'
-            : `expected a number >= ${String(issue.minimum)}, got ${show(got)}`;
+            : `expected a number ${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}, got ${show(got)}`;
       break;
     case 'too_big':
       message = `expected at most ${String(issue.maximum)}, got ${show(got)}`;

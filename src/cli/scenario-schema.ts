@@ -68,6 +68,7 @@ export const ScenarioSchema = z
       })
       .strict(),
     mappings: z.array(MappingInitSchema).optional(),
+    limits: z.object({ maxFaults: z.number().int().positive().optional() }).strict().optional(),
     threads: z.array(ThreadSchema).min(1),
   })
   .strict()

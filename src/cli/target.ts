@@ -52,7 +52,7 @@ export function resolveScenario(p: Provider, ref: string): Scenario {
 
 /** A scenario of `explore`'s generated space by its name (`page:load|write:hole`), made again. */
 function generatedScenario(p: Provider, ref: string): Scenario | undefined {
-  const m = /^(page|pmd):([^:]+):([a-z+]+)$/.exec(ref);
+  const m = /^(page|pmd):([^:]+):([a-z+]+)(?::f([1-9][0-9]*))?$/.exec(ref);
   if (!m || !p.scenarioSpace) return undefined;
   const actions = m[2].split('|');
   try {
@@ -62,6 +62,7 @@ function generatedScenario(p: Provider, ref: string): Scenario | undefined {
         kind: m[1] as 'page' | 'pmd',
         actions: [...new Set(actions)],
         states: [m[3]],
+        ...(m[4] ? { maxFaults: Number(m[4]) } : {}),
       })
       .find((s) => s.name === ref);
   } catch {

@@ -112,7 +112,7 @@ export function buildModel(s: Scenario, opts: BuildOptions): Model<DaxModelState
         const process = t.process ?? 'p1';
         for (let i = 0; i < t.actions.length; i++) {
           const a = t.actions[i];
-          const r = yield* runAction(state.sys, process, a, fs);
+          const r = yield* runAction(state.sys, process, a, fs, s.limits?.maxFaults);
           records.push({
             i,
             action: a,

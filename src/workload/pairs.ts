@@ -82,6 +82,8 @@ export interface SpaceOptions {
   actions?: readonly string[];
   /** Initial block states (default: all four). */
   states?: readonly BlockState[];
+  /** Each scenario's `limits.maxFaults`; names then end in `:f<n>` (page:load|unbind:hole:f2). */
+  maxFaults?: number;
 }
 
 /**
@@ -96,13 +98,15 @@ export function scenarioSpace(o: SpaceOptions): Scenario[] {
   const acts = o.actions ? o.actions.map((n) => actionNamed(vocab, n, kind)) : vocab;
   if (!Number.isInteger(o.threads) || o.threads < 1)
     throw new Error(`threads must be >= 1 (got ${o.threads})`);
+  if (o.maxFaults !== undefined && !(Number.isInteger(o.maxFaults) && o.maxFaults >= 1))
+    throw new Error(`maxFaults must be an integer >= 1 (got ${o.maxFaults})`);
   for (const st of o.states ?? [])
     if (!blockStates.includes(st))
       throw new Error(`unknown initial state '${st}' (known: ${blockStates.join(', ')})`);
   const out: Scenario[] = [];
   const pick = (from: number, chosen: PairAction[]): void => {
     if (chosen.length === o.threads) {
-      for (const state of o.states ?? blockStates) out.push(spaceScenario(kind, chosen, state));
+      for (const state of o.states ?? blockStates) out.push(spaceScenario(kind, chosen, state, o.maxFaults));
       return;
     }
     for (let i = from; i < acts.length; i++) pick(i, [...chosen, acts[i]]);
@@ -117,7 +121,12 @@ function actionNamed(vocab: readonly PairAction[], name: string, kind: string): 
   return a;
 }
 
-function spaceScenario(kind: 'page' | 'pmd', chosen: readonly PairAction[], state: BlockState): Scenario {
+function spaceScenario(
+  kind: 'page' | 'pmd',
+  chosen: readonly PairAction[],
+  state: BlockState,
+  maxFaults: number | undefined,
+): Scenario {
   const procs = chosen.map((_, i) => `p${i + 1}`);
   let value = 0;
   const threads = chosen.map((a, i) => ({
@@ -128,9 +137,10 @@ function spaceScenario(kind: 'page' | 'pmd', chosen: readonly PairAction[], stat
       .map((x) => (x.do === 'store' || x.do === 'write' ? { ...x, value: 10 * (i + 1) + ++value } : x)),
   }));
   return {
-    name: `${kind}:${chosen.map((a) => a.name).join('|')}:${state}`,
+    name: `${kind}:${chosen.map((a) => a.name).join('|')}:${state}${maxFaults ? `:f${maxFaults}` : ''}`,
     file: fileFor(state, kind === 'page' ? 1 : 4),
     mappings: chosen.flatMap((a, i) => a.maps?.(procs[i]) ?? []),
+    ...(maxFaults ? { limits: { maxFaults } } : {}),
     threads,
   };
 }

@@ -40,5 +40,9 @@ export interface Scenario {
   /** size in pages; blocks[i] is block i (default hole); cachedHoles: indexes with a hole page cached. */
   file: { size: number; blocks?: BlockInit[]; cachedHoles?: number[] };
   mappings?: MappingInit[];
+  /** maxFaults: faults one load or store may take before it is a `livelock` finding (default
+   *  MAX_FAULTS_PER_ACCESS, 5). A lone load needs 1, a lone store 2; a smaller bound makes a
+   *  fault-and-zap chase (findings E5, F12) finite sooner, and completeness means "up to it". */
+  limits?: { maxFaults?: number };
   threads: { name: string; process?: string; actions: Action[] }[];
 }

@@ -36,6 +36,57 @@ describe('faultline explore', () => {
     expect(replay.stdout).toContain('WARNING: bad unlock balance detected!');
   }, 120_000);
 
+  it('--max-faults bounds each access: the unbind chase becomes finite, and its token replays', () => {
+    // at the default 5 faults this pair does not finish in minutes (docs/findings.md, F12)
+    const args = ['explore', '--threads', '2', '--actions', 'load,unbind', '--states', 'hole', '--fs', 'xfs'];
+    const r = faultline([
+      ...args,
+      '--kernel',
+      'v4.4',
+      '--max-faults',
+      '2',
+      '--format',
+      'json',
+      '--workers',
+      '1',
+    ]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.runs.map((x: { scenario: string }) => x.scenario).sort()).toEqual([
+      'page:load|load:hole:f2',
+      'page:load|unbind:hole:f2',
+      'page:unbind|unbind:hole:f2',
+    ]);
+    expect(j.runs.every((x: { complete: boolean }) => x.complete)).toBe(true);
+    const chase = j.findings.find((f: { kind: string }) => f.kind === 'livelock');
+    const occ = chase.occurrences[0];
+    expect(occ.scenario).toBe('page:load|unbind:hole:f2');
+    const replay = faultline([
+      'replay',
+      occ.token,
+      '--scenario',
+      occ.scenario,
+      '--kernel',
+      'v4.4',
+      '--fs',
+      'xfs',
+    ]);
+    expect(replay.stdout).toContain('signature: livelock||handle_mm_fault');
+    // the same token without the bound runs on past the second fault: no longer this execution
+    const unbounded = faultline([
+      'replay',
+      occ.token,
+      '--scenario',
+      'page:load|unbind:hole',
+      '--kernel',
+      'v4.4',
+      '--fs',
+      'xfs',
+    ]);
+    expect(unbounded.stdout).not.toContain('signature: livelock');
+    expect(faultline([...args, '--max-faults', '0']).stderr).toContain('--max-faults');
+  }, 120_000);
+
   it('exits 0 when the space is clean', () => {
     const r = faultline([
       'explore',

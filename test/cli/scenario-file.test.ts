@@ -100,6 +100,17 @@ describe('scenario files', () => {
     ).toEqual(['s.yaml:19:14: threads[1].actions: expected at least 1 item']);
   });
 
+  it('reads limits.maxFaults, a positive integer', () => {
+    const withLimit = good.replace('mappings:\n', 'limits: { maxFaults: 2 }\nmappings:\n');
+    expect(parseScenarioText(withLimit, 's.yaml').limits).toEqual({ maxFaults: 2 });
+    expect(problems(withLimit.replace('maxFaults: 2', 'maxFaults: 0'))).toEqual([
+      's.yaml:10:22: limits.maxFaults: expected a number > 0, got 0',
+    ]);
+    expect(problems(withLimit.replace('maxFaults: 2', 'faults: 2'))).toEqual([
+      "s.yaml:10:11: limits.faults: unknown field 'faults' (expected one of: maxFaults)",
+    ]);
+  });
+
   it('checks names and references: unique threads and mappings, known mappings', () => {
     expect(problems(good.replace('- name: truncate', '- name: fault'))).toEqual([
       "s.yaml:18:11: threads[1].name: duplicate thread name 'fault'",

@@ -2,7 +2,7 @@
 // process), for each initial state of the page, on each named version, alone and with a jbd2
 // commit as a third thread. Not a test (it takes minutes): run it with
 //   npx tsx test/linux/ext4/sweep.ts [--commit] [--fs xfs] [--pct runs] [--versions v4.2,v4.4]
-//     [--max-executions n] [--time-ms n] [--out file.jsonl]
+//     [--max-executions n] [--time-ms n] [--only load-punch,cow-punch] [--max-faults n] [--out file.jsonl]
 // and it writes one JSON line per run, plus the scenario files of every run to
 // test/linux/ext4/scenarios/ (so that each replay token can be replayed with the CLI:
 //   node --import tsx src/cli/main.ts --provider dax replay --scenario test/linux/ext4/scenarios/<name>.json
@@ -46,6 +46,7 @@ export function pairScenario(
   state: PageState,
   commit: boolean,
   fs: FsName = 'ext4',
+  maxFaults?: number,
 ): Scenario {
   const file: Scenario['file'] =
     state === 'hole'
@@ -66,11 +67,12 @@ export function pairScenario(
   });
   if (commit) threads.push({ name: 'kjournald2', process: 'kthread', actions: [{ do: 'commit' }] });
   return {
-    name: `${fs}-${a}-${b}-${state}${commit ? '-commit' : ''}`,
-    description: `${a} vs ${b} on page 0 (${state})${commit ? ', with a jbd2 commit' : ''}`,
+    name: `${fs}-${a}-${b}-${state}${commit ? '-commit' : ''}${maxFaults ? `-f${maxFaults}` : ''}`,
+    description: `${a} vs ${b} on page 0 (${state})${commit ? ', with a jbd2 commit' : ''}${maxFaults ? `, at most ${maxFaults} faults per access` : ''}`,
     fs,
     file,
     mappings,
+    ...(maxFaults ? { limits: { maxFaults } } : {}),
     threads,
   };
 }
@@ -78,12 +80,19 @@ export function pairScenario(
 /** The scenario a pair-scenario name stands for (the inverse of `pairScenario`'s naming), or
  *  undefined for a name it does not produce. */
 export function pairScenarioNamed(name: string): Scenario | undefined {
-  const m = /^(ext4|xfs)-([a-z]+)-([a-z]+)-([a-z-]+?)(-commit)?$/.exec(name);
+  const m = /^(ext4|xfs)-([a-z]+)-([a-z]+)-([a-z-]+?)(-commit)?(?:-f([1-9][0-9]*))?$/.exec(name);
   if (!m) return undefined;
-  const [, fs, a, b, state, commit] = m;
+  const [, fs, a, b, state, commit, faults] = m;
   const isAction = (x: string): x is ActionName => (ACTIONS as string[]).includes(x);
   if (!isAction(a) || !isAction(b) || !(STATES as string[]).includes(state)) return undefined;
-  return pairScenario(a, b, state as PageState, commit !== undefined, fs as FsName);
+  return pairScenario(
+    a,
+    b,
+    state as PageState,
+    commit !== undefined,
+    fs as FsName,
+    faults ? Number(faults) : undefined,
+  );
 }
 
 export function pairs(): [ActionName, ActionName][] {
@@ -181,14 +190,17 @@ function main() {
   const maxExecutions = Number(opt('--max-executions') ?? 3000);
   const timeLimitMs = Number(opt('--time-ms') ?? 8000);
   const pct = Number(opt('--pct') ?? 0);
-  const only = opt('--only');
+  // --only a,b: just the pairs whose name contains one of these; --max-faults n: the scenario's
+  // limits.maxFaults (names end in -f<n>)
+  const only = opt('--only')?.split(',');
+  const maxFaults = opt('--max-faults') ? Number(opt('--max-faults')) : undefined;
   mkdirSync(join(here, 'scenarios'), { recursive: true });
   for (const v of versions) {
     for (const [a, b] of pairs()) {
       if (fs !== 'ext4' && (a === 'punch' || b === 'punch')) continue;
       for (const state of STATES) {
-        const s = pairScenario(a, b, state, commit, fs);
-        if (only && !s.name.includes(only)) continue;
+        const s = pairScenario(a, b, state, commit, fs, maxFaults);
+        if (only && !only.some((o) => s.name.includes(o))) continue;
         writeFileSync(join(here, 'scenarios', `${s.name}.json`), `${JSON.stringify(s, null, 2)}\n`);
         const line = runPair(s, v, fs, { maxExecutions, timeLimitMs, pct });
         appendFileSync(out, `${JSON.stringify(line)}\n`);
