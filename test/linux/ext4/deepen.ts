@@ -1,6 +1,6 @@
-// The second pass of the ext4 commit sweep (docs/findings.md): re-runs the incomplete
-// explorations of a commit sweep file with DPOR and a larger budget, one JSON line each; a line
-// that completed replaces the first pass's line. Not a test. Two processes, one per core:
+// The second pass of an ext4 sweep (docs/findings.md): re-runs the incomplete explorations of a
+// sweep file with DPOR and a larger budget, one JSON line each; a line that completed replaces
+// the first pass's line. Not a test. Two processes, one per core:
 //   npx tsx test/linux/ext4/deepen.ts IN.jsonl OUT.jsonl TIME_MS PART/PARTS [VERSION,...]
 // (PART/PARTS takes every PARTS-th incomplete run; the versions listed go first.)
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const todo = lines
   .filter((_, i) => i % n === k - 1);
 for (const l of todo) {
   const s = pairScenarioNamed(l.scenario);
-  if (!s || !l.commit) throw new Error(`${inFile}: not a commit-sweep scenario: ${l.scenario}`);
+  if (!s) throw new Error(`${inFile}: not a sweep scenario: ${l.scenario}`);
   const t0 = Date.now();
   const r = check(buildModel(s, { kernel: l.version, fs: 'ext4' }), {
     mode: 'dpor',

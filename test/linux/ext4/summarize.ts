@@ -197,10 +197,84 @@ function comparison(ext4: RunLine[], xfs: RunLine[]): string {
   return out.join('\n');
 }
 
+/** The scenario a bounded run (`-f<n>`) repeats at the default fault bound. */
+const unbounded = (scenario: string): string => scenario.replace(/-f[0-9]+$/, '');
+
+/**
+ * Runs at a smaller fault bound (`sweep.ts --max-faults`) against the same scenarios at the
+ * default bound: coverage, then every signature one found and the other did not, per run.
+ */
+function boundComparison(bounded: RunLine[], base: RunLine[], title: string): string {
+  const out: string[] = [
+    `### ${title}`,
+    '',
+    '| version | scenarios | explored completely | within budget | executions | the same at 5 faults: complete |',
+    '|---|---|---|---|---|---|',
+  ];
+  const baseOf = (l: RunLine) =>
+    base.find((b) => b.version === l.version && b.scenario === unbounded(l.scenario));
+  for (const v of allVersions.map((x) => x.name)) {
+    const runs = bounded.filter((l) => l.version === v);
+    if (!runs.length) continue;
+    const done = runs.filter((l) => l.complete).length;
+    const baseDone = runs.filter((l) => baseOf(l)?.complete).length;
+    out.push(
+      `| ${v} | ${runs.length} | ${done} | ${runs.length - done} | ${runs.reduce((n, l) => n + l.executions, 0)} | ${baseDone} |`,
+    );
+  }
+  const diffs: string[] = [];
+  for (const l of bounded) {
+    const b = baseOf(l);
+    if (!b) continue;
+    const here = new Set(l.findings.map((f) => f.signature));
+    const there = new Set(b.findings.map((f) => f.signature));
+    const onlyHere = [...here].filter((x) => !there.has(x)).sort();
+    const onlyThere = [...there].filter((x) => !here.has(x)).sort();
+    if (onlyHere.length || onlyThere.length)
+      diffs.push(
+        `| ${l.version} | ${unbounded(l.scenario).replace(/^ext4-/, '')} | ${onlyHere.map((x) => `\`${md(x)}\``).join(', ')} | ${onlyThere.map((x) => `\`${md(x)}\``).join(', ')} | ${l.complete ? 'yes' : 'no'} / ${b.complete ? 'yes' : 'no'} |`,
+      );
+  }
+  out.push('');
+  if (diffs.length)
+    out.push(
+      'Signatures found at one bound only (per version and scenario):',
+      '',
+      '| version | scenario | at the smaller bound only | at 5 faults only | complete (smaller / 5) |',
+      '|---|---|---|---|---|',
+      ...diffs,
+    );
+  else out.push('Every run found the same signatures at both bounds.');
+  out.push('', 'Witnesses (fewest preemptions), per signature and version:', '');
+  const versions = allVersions.map((x) => x.name).filter((v) => bounded.some((l) => l.version === v));
+  const sigs = [...new Set(bounded.flatMap((l) => l.findings.map((f) => f.signature)))].sort();
+  sigs.forEach((sg, i) => {
+    out.push(`${i + 1}. \`${md(sg)}\``);
+    for (const v of versions) {
+      const d = distinct(bounded, v).find((x) => x.signature === sg);
+      if (d)
+        out.push(
+          `   - ${v}: \`${d.witness.scenario}\`, ${d.witness.preemptions} preemptions, \`${d.witness.token}\``,
+        );
+    }
+  });
+  return out.join('\n');
+}
+
 const ext4 = load('sweep.jsonl');
 const ext4c = load('sweep-commit.jsonl');
 const xfs = load('sweep-xfs.jsonl');
+const ext4f = load('sweep-f2.jsonl');
+const ext4cf = load('sweep-commit-f2.jsonl');
 process.stdout.write(
   `${table(ext4, 'ext4, pairs of actions (`sweep.jsonl`)')}\n\n${table(ext4c, 'ext4, pairs of actions plus a jbd2 commit (`sweep-commit.jsonl`)', ext4)}\n`,
 );
 if (xfs.length) process.stdout.write(`\n${comparison(ext4, xfs)}\n`);
+if (ext4f.length)
+  process.stdout.write(
+    `\n${boundComparison(ext4f, ext4, 'ext4, the incomplete pairs again at two faults per access (`sweep-f2.jsonl`)')}\n`,
+  );
+if (ext4cf.length)
+  process.stdout.write(
+    `\n${boundComparison(ext4cf, ext4c, 'ext4 with a jbd2 commit, the incomplete pairs again at two faults per access (`sweep-commit-f2.jsonl`)')}\n`,
+  );
