@@ -44,9 +44,10 @@ export interface ActionRecord {
 }
 
 /** Faults one access may take before it counts as a livelock, unless the scenario sets
- *  `limits.maxFaults`. A lone load needs 1 fault and a lone store 2 (a shared store's first fault
- *  maps read-only for write-notify, the second is ->pfn_mkwrite), in every version and state:
- *  measured with every lone access sequence, where a bound of 2 finds only F13's endless loop. */
+ *  `limits.maxFaults`. A lone load needs 1 fault and a lone shared store 2 (the first fault maps
+ *  read-only for write-notify, the second is ->pfn_mkwrite), in every version, filesystem and
+ *  block state (test/workload/fault-bound.test.ts). Of one thread's loads and stores on a page or
+ *  a huge PMD, at a bound of 2 only F13's endless PMD loop livelocks (measured 2026-11-27). */
 export const MAX_FAULTS_PER_ACCESS = 5;
 
 /** The hardware page walk holds the page-table lock as a TLB-shootdown stand-in: a zap under the
