@@ -33,9 +33,10 @@ export function opsIn(r: ReturnType<typeof oneThread>, fn: string): string[] {
   return lockOps(r.steps.filter((s) => s.fn === fn));
 }
 
-/** A scenario of `explore`'s generated space by its name, `page:load|write:hole`. */
+/** A scenario of `explore`'s generated space by its name, `page:load|write:hole` (or with a
+ *  fault bound, `page:load|unbind:hole:f2`). */
 export function spaceScenario(name: string): Scenario {
-  const m = /^(page|pmd):([^:]+):(.+)$/.exec(name);
+  const m = /^(page|pmd):([^:]+):([a-z+]+)(?::f([1-9][0-9]*))?$/.exec(name);
   if (!m) throw new Error(`not an explore scenario name: ${name}`);
   const actions = m[2].split('|');
   const found = scenarioSpace({
@@ -43,6 +44,7 @@ export function spaceScenario(name: string): Scenario {
     kind: m[1] as 'page' | 'pmd',
     actions: [...new Set(actions)],
     states: [m[3] as BlockState],
+    ...(m[4] ? { maxFaults: Number(m[4]) } : {}),
   }).find((s) => s.name === name);
   if (!found) throw new Error(`no explore scenario ${name}`);
   return found;
