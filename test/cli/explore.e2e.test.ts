@@ -6,32 +6,35 @@ import { faultline } from './run-cli.js';
 
 const base = ['explore', '--threads', '2', '--actions', 'load,write', '--states', 'hole', '--fs', 'xfs'];
 
+interface Occurrence {
+  scenario: string;
+  token: string;
+}
+
+/** explore as JSON on one worker; every run must be complete. The runs' scenarios, sorted. */
+function exploreComplete(args: string[], code: number) {
+  const r = faultline([...args, '--format', 'json', '--workers', '1']);
+  expect(r.code).toBe(code);
+  const j = JSON.parse(r.stdout);
+  expect(j.runs.every((x: { complete: boolean }) => x.complete)).toBe(true);
+  const found = (kind: string): { locks?: string[]; occurrences: Occurrence[] } =>
+    j.findings.find((f: { kind: string }) => f.kind === kind);
+  return { scenarios: j.runs.map((x: { scenario: string }) => x.scenario).sort(), found };
+}
+
+const replayOn = (kernel: string, token: string, scenario: string) =>
+  faultline(['replay', token, '--scenario', scenario, '--kernel', kernel, '--fs', 'xfs']);
+
 describe('faultline explore', () => {
   it('explores every multiset of the actions and replays what it found', () => {
-    const r = faultline([...base, '--kernel', 'v4.3-rc1', '--format', 'json', '--workers', '1']);
-    expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout);
+    const { scenarios, found } = exploreComplete([...base, '--kernel', 'v4.3-rc1'], 1);
     // {load, load}, {load, write}, {write, write} on a hole
-    expect(j.runs.map((x: { scenario: string }) => x.scenario).sort()).toEqual([
-      'page:load|load:hole',
-      'page:load|write:hole',
-      'page:write|write:hole',
-    ]);
-    expect(j.runs.every((x: { complete: boolean }) => x.complete)).toBe(true);
-    const unlock = j.findings.find((f: { kind: string }) => f.kind === 'bad-unlock');
+    expect(scenarios).toEqual(['page:load|load:hole', 'page:load|write:hole', 'page:write|write:hole']);
+    const unlock = found('bad-unlock');
     expect(unlock.locks).toEqual(['&mapping->i_mmap_rwsem']);
     const occ = unlock.occurrences[0];
     expect(occ.scenario).toBe('page:load|load:hole');
-    const replay = faultline([
-      'replay',
-      occ.token,
-      '--scenario',
-      occ.scenario,
-      '--kernel',
-      'v4.3-rc1',
-      '--fs',
-      'xfs',
-    ]);
+    const replay = replayOn('v4.3-rc1', occ.token, occ.scenario);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toContain('WARNING: bad unlock balance detected!');
   }, 120_000);
@@ -39,51 +42,19 @@ describe('faultline explore', () => {
   it('--max-faults bounds each access: the unbind chase becomes finite, and its token replays', () => {
     // at the default 5 faults this pair does not finish in minutes (docs/findings.md, F12)
     const args = ['explore', '--threads', '2', '--actions', 'load,unbind', '--states', 'hole', '--fs', 'xfs'];
-    const r = faultline([
-      ...args,
-      '--kernel',
-      'v4.4',
-      '--max-faults',
-      '2',
-      '--format',
-      'json',
-      '--workers',
-      '1',
-    ]);
-    expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout);
-    expect(j.runs.map((x: { scenario: string }) => x.scenario).sort()).toEqual([
+    const { scenarios, found } = exploreComplete([...args, '--kernel', 'v4.4', '--max-faults', '2'], 1);
+    expect(scenarios).toEqual([
       'page:load|load:hole:f2',
       'page:load|unbind:hole:f2',
       'page:unbind|unbind:hole:f2',
     ]);
-    expect(j.runs.every((x: { complete: boolean }) => x.complete)).toBe(true);
-    const chase = j.findings.find((f: { kind: string }) => f.kind === 'livelock');
-    const occ = chase.occurrences[0];
+    const occ = found('livelock').occurrences[0];
     expect(occ.scenario).toBe('page:load|unbind:hole:f2');
-    const replay = faultline([
-      'replay',
-      occ.token,
-      '--scenario',
-      occ.scenario,
-      '--kernel',
-      'v4.4',
-      '--fs',
-      'xfs',
-    ]);
-    expect(replay.stdout).toContain('signature: livelock||handle_mm_fault');
+    expect(replayOn('v4.4', occ.token, occ.scenario).stdout).toContain(
+      'signature: livelock||handle_mm_fault',
+    );
     // the same token without the bound runs on past the second fault: no longer this execution
-    const unbounded = faultline([
-      'replay',
-      occ.token,
-      '--scenario',
-      'page:load|unbind:hole',
-      '--kernel',
-      'v4.4',
-      '--fs',
-      'xfs',
-    ]);
-    expect(unbounded.stdout).not.toContain('signature: livelock');
+    expect(replayOn('v4.4', occ.token, 'page:load|unbind:hole').stdout).not.toContain('signature: livelock');
     expect(faultline([...args, '--max-faults', '0']).stderr).toContain('--max-faults');
   }, 120_000);
 

@@ -73,6 +73,18 @@ describe('docs/findings.md, ext4 section', () => {
       ['ext4-load-store-hole-commit', 'v4.3-rc1', 'fl1:0x13,1x19,2x2,0x2', ['deadlock']],
       ['ext4-load-punch-hole-commit', 'v4.3-rc1', 'fl1:1x11,2x2,0x15,1x3', ['deadlock']],
       [
+        'ext4-load-punch-unwritten-commit-f2',
+        'v4.4',
+        'fl1:0x13,1x17,0x3,1x4,2x2,0x13,1x5,0x14,1x5',
+        ['deadlock'],
+      ],
+      [
+        'ext4-load-punch-unwritten-commit-f2',
+        'v4.3',
+        'fl1:0x13,1x17,0x3,1x4,2x2,0x13,1x5,0x14,1x5',
+        ['deadlock'],
+      ],
+      [
         'ext4-load-store-hole-commit',
         'v4.3-rc1',
         'fl1:0x18,1x19,0x17,1x16,2x2',
