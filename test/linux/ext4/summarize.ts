@@ -1,6 +1,7 @@
 // Summarises the sweep files (sweep.ts) into the tables of docs/findings.md: per version, the
-// distinct findings by signature with their first witness; and, per version and scenario, the
-// kinds found on ext4 but not on XFS and the other way round.
+// distinct findings by signature with their first witness; per version and scenario, the kinds
+// found on ext4 but not on XFS and the other way round; and the runs at a smaller fault bound
+// (sweep-f2.jsonl, sweep-commit-f2.jsonl) against the same scenarios at the default bound.
 //   npx tsx test/linux/ext4/summarize.ts > /tmp/ext4-tables.md
 
 import { existsSync, readFileSync } from 'node:fs';
