@@ -41,12 +41,14 @@ const against = process.argv[3] === '--against' ? process.argv[4] : undefined;
 // Columns in historical order, as src/history names the versions.
 const order = versions.map((v) => v.name);
 const groups = new Map<string, ExploreJson[]>();
-for (const f of readdirSync(dir)
+/** Each result file's name and contents, read once. */
+const results: [string, ExploreJson][] = readdirSync(dir)
   .filter((n) => /^(page|pmd)-.+-(xfs|ext4)\.json$/.test(n))
-  .sort()) {
+  .sort()
+  .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as ExploreJson]);
+for (const [f, j] of results) {
   const m = /^(page|pmd)-(.+)-(xfs|ext4)\.json$/.exec(f)!;
   const key = `${m[1]} ${m[3]}`;
-  const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as ExploreJson;
   groups.set(key, [...(groups.get(key) ?? []), j]);
 }
 const out: string[] = [];
@@ -95,8 +97,7 @@ if (against) {
   const rows: string[] = [];
   let runs = 0;
   let baseIncomplete = 0;
-  for (const f of readdirSync(dir).filter((n) => /^(page|pmd)-.+-(xfs|ext4)\.json$/.test(n))) {
-    const j = JSON.parse(readFileSync(join(dir, f), 'utf8')) as ExploreJson;
+  for (const [f, j] of results) {
     const base = JSON.parse(readFileSync(join(against, f), 'utf8')) as ExploreJson;
     for (const r of j.runs) {
       const b = base.runs.find((x) => x.scenario === r.scenario.replace(/:f[0-9]+$/, ''));

@@ -4,5 +4,11 @@ export { patches, versions } from '../history/index.js';
 export type { PatchInfo, VersionInfo } from '../history/types.js';
 export { buildModel } from './build.js';
 export { builtinScenarios } from './builtin.js';
-export { type BlockState, blockStates, type SpaceOptions, scenarioSpace } from './pairs.js';
+export {
+  type BlockState,
+  blockStates,
+  type SpaceOptions,
+  scenarioSpace,
+  spaceScenarioNamed,
+} from './pairs.js';
 export type { Action, BlockInit, FsName, MappingInit, Scenario } from './scenario.js';

@@ -115,6 +115,28 @@ export function scenarioSpace(o: SpaceOptions): Scenario[] {
   return out;
 }
 
+/**
+ * The scenario a name of the generated space stands for (`page:load|write:hole`, with a fault
+ * bound `page:load|unbind:hole:f2`): the inverse of `spaceScenario`'s naming; undefined for a
+ * name it does not produce.
+ */
+export function spaceScenarioNamed(name: string): Scenario | undefined {
+  const m = /^(page|pmd):([^:]+):([a-z+]+)(?::f([1-9][0-9]*))?$/.exec(name);
+  if (!m) return undefined;
+  const actions = m[2].split('|');
+  try {
+    return scenarioSpace({
+      threads: actions.length,
+      kind: m[1] as 'page' | 'pmd',
+      actions: [...new Set(actions)],
+      states: [m[3] as BlockState],
+      ...(m[4] ? { maxFaults: Number(m[4]) } : {}),
+    }).find((s) => s.name === name);
+  } catch {
+    return undefined; // an unknown action or state
+  }
+}
+
 function actionNamed(vocab: readonly PairAction[], name: string, kind: string): PairAction {
   const a = vocab.find((x) => x.name === name);
   if (!a) throw new Error(`unknown ${kind} action '${name}' (known: ${vocab.map((x) => x.name).join(', ')})`);

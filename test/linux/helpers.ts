@@ -1,12 +1,6 @@
 // Test helpers: a one-thread scenario, run sequentially, reduced to its kernel lock operations;
 // an explore scenario made again from its name.
-import {
-  type Action,
-  type BlockState,
-  buildModel,
-  type Scenario,
-  scenarioSpace,
-} from '../../src/workload/index.js';
+import { type Action, buildModel, type Scenario, spaceScenarioNamed } from '../../src/workload/index.js';
 import { lockOps, runSequentially } from '../../src/workload/sequence.js';
 
 export const MMAP_SEM = '&mm->mmap_sem';
@@ -36,16 +30,7 @@ export function opsIn(r: ReturnType<typeof oneThread>, fn: string): string[] {
 /** A scenario of `explore`'s generated space by its name, `page:load|write:hole` (or with a
  *  fault bound, `page:load|unbind:hole:f2`). */
 export function spaceScenario(name: string): Scenario {
-  const m = /^(page|pmd):([^:]+):([a-z+]+)(?::f([1-9][0-9]*))?$/.exec(name);
-  if (!m) throw new Error(`not an explore scenario name: ${name}`);
-  const actions = m[2].split('|');
-  const found = scenarioSpace({
-    threads: actions.length,
-    kind: m[1] as 'page' | 'pmd',
-    actions: [...new Set(actions)],
-    states: [m[3] as BlockState],
-    ...(m[4] ? { maxFaults: Number(m[4]) } : {}),
-  }).find((s) => s.name === name);
+  const found = spaceScenarioNamed(name);
   if (!found) throw new Error(`no explore scenario ${name}`);
   return found;
 }
