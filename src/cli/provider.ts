@@ -49,6 +49,8 @@ export interface Provider {
     states?: string[];
     maxFaults?: number;
   }): Scenario[];
+  /** The scenario of that space a name stands for (`page:load|write:hole:f2`); undefined if none. */
+  spaceScenarioNamed?(name: string): Scenario | undefined;
 }
 
 /** The exports a provider module has: src/workload/index.ts has exactly these. */
@@ -63,6 +65,8 @@ export interface ProviderModule {
   name?: string;
   /** The generated scenario space of `explore` (the DAX model's: every multiset of N actions). */
   scenarioSpace?(o: any): Scenario[];
+  /** The inverse of the space's naming, so that check and replay take a generated scenario's name. */
+  spaceScenarioNamed?(name: string): Scenario | undefined;
 }
 
 const listOf = <T>(x: readonly T[] | Readonly<Record<string, T>>): T[] =>
@@ -81,6 +85,7 @@ export function fromModule(mod: ProviderModule, name: string, spec: string | und
     scenarios: listOf(mod.builtinScenarios),
     buildModel: (scenario, target) => mod.buildModel(scenario, target),
     ...(mod.scenarioSpace ? { scenarioSpace: mod.scenarioSpace } : {}),
+    ...(mod.spaceScenarioNamed ? { spaceScenarioNamed: mod.spaceScenarioNamed } : {}),
   };
 }
 

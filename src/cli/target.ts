@@ -40,7 +40,7 @@ const looksLikeFile = (ref: string) => /\.(ya?ml|json)$/i.test(ref) || ref.inclu
 export function resolveScenario(p: Provider, ref: string): Scenario {
   const builtin = p.scenarios.find((s) => s.name === ref);
   if (builtin && !existsSync(ref)) return builtin;
-  const generated = generatedScenario(p, ref);
+  const generated = p.spaceScenarioNamed?.(ref);
   if (generated) return generated;
   if (existsSync(ref) || looksLikeFile(ref)) return loadScenarioFile(ref);
   const names = p.scenarios.map((s) => s.name);
@@ -48,26 +48,6 @@ export function resolveScenario(p: Provider, ref: string): Scenario {
     `no scenario '${ref}': not a file, and the ${p.name} provider has no built-in scenario of that name` +
       (names.length ? ` (built-in: ${names.join(', ')})` : ''),
   );
-}
-
-/** A scenario of `explore`'s generated space by its name (`page:load|write:hole`), made again. */
-function generatedScenario(p: Provider, ref: string): Scenario | undefined {
-  const m = /^(page|pmd):([^:]+):([a-z+]+)(?::f([1-9][0-9]*))?$/.exec(ref);
-  if (!m || !p.scenarioSpace) return undefined;
-  const actions = m[2].split('|');
-  try {
-    return p
-      .scenarioSpace({
-        threads: actions.length,
-        kind: m[1] as 'page' | 'pmd',
-        actions: [...new Set(actions)],
-        states: [m[3]],
-        ...(m[4] ? { maxFaults: Number(m[4]) } : {}),
-      })
-      .find((s) => s.name === ref);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
