@@ -3,12 +3,13 @@
 // commit as a third thread. Not a test (it takes minutes): run it with
 //   npx tsx test/linux/ext4/sweep.ts [--commit] [--fs xfs] [--pct runs] [--versions v4.2,v4.4]
 //     [--max-executions n] [--time-ms n] [--only load-punch,cow-punch] [--max-faults n] [--out file.jsonl]
+//     [--resume]
 // and it writes one JSON line per run, plus the scenario files of every run to
 // test/linux/ext4/scenarios/ (so that each replay token can be replayed with the CLI:
 //   node --import tsx src/cli/main.ts --provider dax replay --scenario test/linux/ext4/scenarios/<name>.json
 //     --kernel <v> --fs ext4 <token>).
 
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check, type Finding } from '../../../src/engine/index.js';
@@ -194,6 +195,18 @@ function main() {
   // limits.maxFaults (names end in -f<n>)
   const only = opt('--only')?.split(',');
   const maxFaults = opt('--max-faults') ? Number(opt('--max-faults')) : undefined;
+  // --resume: skip the runs the --out file already has (a sweep stopped part-way goes on)
+  const done = new Set(
+    args.includes('--resume') && existsSync(out)
+      ? readFileSync(out, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => {
+            const r = JSON.parse(l) as RunLine;
+            return `${r.version} ${r.scenario}`;
+          })
+      : [],
+  );
   mkdirSync(join(here, 'scenarios'), { recursive: true });
   for (const v of versions) {
     for (const [a, b] of pairs()) {
@@ -201,6 +214,7 @@ function main() {
       for (const state of STATES) {
         const s = pairScenario(a, b, state, commit, fs, maxFaults);
         if (only && !only.some((o) => s.name.includes(o))) continue;
+        if (done.has(`${v} ${s.name}`)) continue;
         writeFileSync(join(here, 'scenarios', `${s.name}.json`), `${JSON.stringify(s, null, 2)}\n`);
         const line = runPair(s, v, fs, { maxExecutions, timeLimitMs, pct });
         appendFileSync(out, `${JSON.stringify(line)}\n`);
