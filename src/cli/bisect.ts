@@ -11,7 +11,15 @@ import type { CheckResult, Finding } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { type PatchInfo, type Provider, patchIds, patchOf, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
-import { ancestor, type Budget, type RunHooks, runTarget, type Target } from './target.js';
+import {
+  ancestor,
+  type Budget,
+  type RunHooks,
+  runTarget,
+  type Target,
+  withFaultBound,
+  withStepBound,
+} from './target.js';
 
 export interface BisectRequest {
   scenario: Scenario;
@@ -24,6 +32,8 @@ export interface BisectRequest {
   fixed: boolean;
   /** Only findings whose signature contains this text (e.g. a kind). */
   finding?: string;
+  /** `--max-faults`, when given. */
+  maxFaults?: number;
 }
 
 export interface BisectStep {
@@ -92,12 +102,11 @@ export function runBisect(
       `${from.name}'s patch series is not a prefix of ${to.name}'s: bisect walks forward from ${from.name} ` +
         `to ${to.name}${req.fixed ? ' (with --fixed: from --bad to --good)' : ' (from --good to --bad)'}`,
     );
-  const target = (kernel: VersionInfo): Target => ({
-    scenario: req.scenario,
-    scenarioRef: req.scenarioRef,
-    kernel,
-    fs: req.fs,
-  });
+  const target = (kernel: VersionInfo): Target =>
+    withFaultBound(
+      withStepBound({ scenario: req.scenario, scenarioRef: req.scenarioRef, kernel, fs: req.fs }, budget),
+      req.maxFaults,
+    );
   const steps: BisectStep[] = [];
   let interrupted = false;
   const total = toIds.length - fromIds.length;

@@ -9,7 +9,14 @@ import type { Finding } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
-import { type Budget, type RunHooks, replayCommand, runTarget, type Target } from './target.js';
+import {
+  type Budget,
+  type RunHooks,
+  replayCommand,
+  runTarget,
+  type Target,
+  withStepBound,
+} from './target.js';
 
 export interface MatrixPlan {
   kernels: VersionInfo[];
@@ -271,9 +278,9 @@ export function runCell(
   budget: Budget,
   hooks: RunHooks = {},
 ): RunRecord | undefined {
-  const result = runTarget(p, cell.target, budget, hooks);
+  const t = withStepBound(cell.target, budget);
+  const result = runTarget(p, t, budget, hooks);
   if (result.stopReason === 'interrupted') return undefined;
-  const t = cell.target;
   const briefs = result.findings.map((f) => brief(p, t, f));
   const rec: RunRecord = {
     kernel: t.kernel.name,

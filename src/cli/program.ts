@@ -33,7 +33,16 @@ import { ScenarioFileError } from './scenario-file.js';
 import type { Scenario } from './scenario-schema.js';
 import { checkOutPath, mergeShards, parseShard, type ShardCommand, writeShardFile } from './shard.js';
 import { colorEnabled, makeStyle, type Style } from './style.js';
-import { type Budget, resolveFs, resolveKernel, resolveScenario, runTarget, type Target } from './target.js';
+import {
+  type Budget,
+  resolveFs,
+  resolveKernel,
+  resolveScenario,
+  runTarget,
+  type Target,
+  withFaultBound,
+  withStepBound,
+} from './target.js';
 import { kernelOfTrace, readTraceFile, writeTraceFiles } from './trace-out.js';
 
 /** Where a command writes, and what it knows of the terminal (a worker thread cannot ask). */
@@ -98,6 +107,15 @@ function planExitCode(command: ShardCommand, m: MatrixResult, failOnFindings = f
 
 function formatOption(allowed: readonly Format[]) {
   return new Option('--format <format>', 'output format').choices(allowed).default('text');
+}
+
+/** `--max-faults` of the commands that run one scenario at a time (explore names its own). */
+function faultBoundOption(cmd: Command): Command {
+  return cmd.option(
+    '--max-faults <n>',
+    "DAX model: faults one load or store may take before it is a livelock finding (default: the scenario's limits.maxFaults, else 5)",
+    integer('--max-faults', 1),
+  );
 }
 
 function budgetOptions(cmd: Command, exhaustiveByDefault = true): Command {
@@ -307,18 +325,20 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 
   // check -------------------------------------------------------------------------------------
   budgetOptions(
-    program
-      .command('check')
-      .description('explore one scenario on one kernel and filesystem; print each distinct finding once')
-      .argument(
-        '<scenario>',
-        'a built-in scenario name (faultline list scenarios) or a YAML/JSON scenario file',
-      )
-      .option(
-        '--kernel <version>',
-        'kernel version, or VERSION~N for it without its last N patches (default: the newest)',
-      )
-      .option('--fs <fs>', "filesystem (default: the scenario's, else the first)"),
+    faultBoundOption(
+      program
+        .command('check')
+        .description('explore one scenario on one kernel and filesystem; print each distinct finding once')
+        .argument(
+          '<scenario>',
+          'a built-in scenario name (faultline list scenarios) or a YAML/JSON scenario file',
+        )
+        .option(
+          '--kernel <version>',
+          'kernel version, or VERSION~N for it without its last N patches (default: the newest)',
+        )
+        .option('--fs <fs>', "filesystem (default: the scenario's, else the first)"),
+    ),
   )
     .addOption(formatOption(['text', 'json', 'markdown', 'mermaid']))
     .option(
@@ -356,17 +376,24 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           traceOut?: string;
           races?: boolean;
           minimize: boolean;
+          maxFaults?: number;
         },
       ) => {
         const p = await provider();
         const scenario = resolveScenario(p, ref);
-        const target: Target = {
-          scenario,
-          scenarioRef: ref,
-          kernel: resolveKernel(p, o.kernel),
-          fs: resolveFs(p, scenario, o.fs),
-        };
         const budget = budgetOf(o);
+        const target = withFaultBound(
+          withStepBound(
+            {
+              scenario,
+              scenarioRef: ref,
+              kernel: resolveKernel(p, o.kernel),
+              fs: resolveFs(p, scenario, o.fs),
+            },
+            budget,
+          ),
+          o.maxFaults,
+        );
         if (o.races && ((budget.mode ?? 'dpor') !== 'dpor' || budget.maxPreemptions !== undefined))
           throw new UsageError(
             '--races counts the branches of a DPOR search: use it without --mode and --max-preemptions',
@@ -467,20 +494,28 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 
   // bisect ------------------------------------------------------------------------------------
   budgetOptions(
-    program
-      .command('bisect')
-      .description(
-        'walk the patch series and name the first patch that introduces (or --fixed: removes) a finding',
-      )
-      .requiredOption('--scenario <scenario>', 'built-in scenario name or scenario file')
-      .option('--fs <fs>', "filesystem (default: the scenario's, else the first)")
-      .option(
-        '--good <version>',
-        'a version without the finding (default: the oldest; with --fixed: the newest)',
-      )
-      .option('--bad <version>', 'a version with the finding (default: the newest; with --fixed: the oldest)')
-      .option('--fixed', 'look for the patch that removes the finding instead')
-      .option('--finding <text>', 'only findings whose signature (kind|locks|functions) contains this text'),
+    faultBoundOption(
+      program
+        .command('bisect')
+        .description(
+          'walk the patch series and name the first patch that introduces (or --fixed: removes) a finding',
+        )
+        .requiredOption('--scenario <scenario>', 'built-in scenario name or scenario file')
+        .option('--fs <fs>', "filesystem (default: the scenario's, else the first)")
+        .option(
+          '--good <version>',
+          'a version without the finding (default: the oldest; with --fixed: the newest)',
+        )
+        .option(
+          '--bad <version>',
+          'a version with the finding (default: the newest; with --fixed: the oldest)',
+        )
+        .option('--fixed', 'look for the patch that removes the finding instead')
+        .option(
+          '--finding <text>',
+          'only findings whose signature (kind|locks|functions) contains this text',
+        ),
+    ),
   )
     .addOption(formatOption(['text', 'json', 'markdown']))
     .addHelpText(
@@ -496,6 +531,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           bad?: string;
           fixed?: boolean;
           finding?: string;
+          maxFaults?: number;
           format: Format;
         },
       ) => {
@@ -510,6 +546,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           bad: o.bad,
           fixed: o.fixed === true,
           finding: o.finding,
+          maxFaults: o.maxFaults,
         };
         const b = await withRun(budget, (hooks) =>
           runBisect(p, req, budget, {
@@ -532,6 +569,11 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .option('--fs <fs>', "filesystem (default: the scenario's; a trace file names its own)")
     .option('--explain', 'narrate the execution step by step in CPU columns, with the locks each CPU holds')
     .option('--max-steps <n>', 'steps per thread before a livelock finding', integer('--max-steps', 1))
+    .option(
+      '--max-faults <n>',
+      'faults one load or store may take before a livelock finding (as the check that printed the token had it)',
+      integer('--max-faults', 1),
+    )
     .addOption(formatOption(['text', 'json', 'markdown', 'mermaid']))
     .addHelpText(
       'after',
@@ -546,6 +588,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           fs?: string;
           explain?: boolean;
           maxSteps?: number;
+          maxFaults?: number;
           format: Format;
         },
       ) => {
@@ -567,7 +610,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
             scenarioRef: o.scenario,
             kernel: resolveKernel(p, o.kernel),
             fs: resolveFs(p, scenario, o.fs),
+            ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
           };
+          target = withFaultBound(target, o.maxFaults);
         } else {
           const { trace, context } = readTraceFile(arg);
           if (!context)
@@ -583,11 +628,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
             kernel: o.kernel ? resolveKernel(p, o.kernel) : kernelOfTrace(p, context),
             fs: checkFs(p, o.fs ?? context.fs),
           };
+          const maxSteps = o.maxSteps ?? context.maxSteps;
+          if (maxSteps !== undefined) target.maxSteps = maxSteps;
+          target = withFaultBound(target, o.maxFaults);
         }
         tokenParts(token); // a malformed token is a usage error, before any model is built
         const result = replayTarget(p, target, token, {
           explain: o.explain === true || o.format === 'mermaid',
-          maxStepsPerThread: o.maxSteps,
+          maxStepsPerThread: target.maxSteps,
         });
         out(renderReplay({ provider: p, target, token, result }, o.format, style));
         setCode(result.findings.length ? EXIT.found : EXIT.ok);

@@ -15,6 +15,10 @@ export interface Target {
   scenarioRef: string;
   kernel: VersionInfo;
   fs: string;
+  /** The run's steps per thread (`--max-steps`), when given: its tokens replay only under it. */
+  maxSteps?: number;
+  /** `--max-faults`, when given (already in `scenario.limits`): its tokens replay only under it. */
+  maxFaults?: number;
 }
 
 /** Exploration settings shared by check, matrix and bisect. */
@@ -103,6 +107,20 @@ export function buildTargetModel(p: Provider, t: Target): Model {
   }
 }
 
+/** The target as the run with this budget sees it: with the budget's step bound, if any. */
+export function withStepBound(t: Target, b: Budget): Target {
+  return b.maxStepsPerThread === undefined ? t : { ...t, maxSteps: b.maxStepsPerThread };
+}
+
+/**
+ * The target under `--max-faults n`, when given: the scenario's `limits.maxFaults` (the DAX
+ * model's faults per access before a livelock finding) replaced.
+ */
+export function withFaultBound(t: Target, n: number | undefined): Target {
+  if (n === undefined) return t;
+  return { ...t, scenario: { ...t.scenario, limits: { ...t.scenario.limits, maxFaults: n } }, maxFaults: n };
+}
+
 export function checkOptions(b: Budget, hooks: RunHooks = {}): CheckOptions {
   const o: CheckOptions = {};
   if (b.mode !== undefined) o.mode = b.mode;
@@ -142,5 +160,9 @@ export function replayCommand(p: Provider, t: Target, token: string): string {
   if (p.versions.length > 1 || !p.versions.includes(t.kernel)) parts.push('--kernel', t.kernel.name);
   if (p.filesystems.length > 1) parts.push('--fs', t.fs);
   if (p.spec && p.spec !== DEFAULT_PROVIDER) parts.push('--provider', p.spec);
+  // A livelock's token ends where the bound stopped the thread: replayed under another bound it
+  // does not fit.
+  if (t.maxSteps !== undefined) parts.push('--max-steps', String(t.maxSteps));
+  if (t.maxFaults !== undefined) parts.push('--max-faults', String(t.maxFaults));
   return parts.map(shellQuote).join(' ');
 }

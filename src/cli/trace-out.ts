@@ -18,11 +18,13 @@ export interface TraceContext {
   /** The kernel's patch series, by id (for kernels that are not a named version). */
   patches: string[];
   fs: string;
+  /** The run's `--max-steps`, when given. */
+  maxSteps?: number;
 }
 
 export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
   const model = buildTargetModel(p, t);
-  const tf = recordTrace(model, f.token);
+  const tf = recordTrace(model, f.token, { maxStepsPerThread: t.maxSteps });
   const replay = replayCommand(p, t, f.token);
   tf.finding = { ...f, report: findingReport(f, p, t) };
   const ctx: TraceContext = {
@@ -32,6 +34,7 @@ export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
     kernel: t.kernel.name,
     patches: patchIds(t.kernel),
     fs: t.fs,
+    ...(t.maxSteps !== undefined ? { maxSteps: t.maxSteps } : {}),
   };
   tf.extra = { ...(tf.extra ?? {}), faultline: ctx, replay };
   return tf;

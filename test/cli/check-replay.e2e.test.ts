@@ -62,6 +62,53 @@ describe('faultline check', () => {
     );
   }, 30_000);
 
+  it('--max-steps and --max-faults go into the printed replay command, which reproduces the livelock', () => {
+    // A livelock's token ends where the bound stopped the thread: replayed under the default
+    // bound it does not fit (faultline replay then fails or shows no finding).
+    const steps = faultline(
+      ['check', 'fault-vs-truncate', '--kernel', 'v4.4', '--fs', 'ext4', '--max-steps', '12'],
+      INLINE,
+    );
+    expect(steps.code).toBe(1);
+    const stepsReplay = printedReplay(steps.stdout);
+    expect(stepsReplay.slice(-2)).toEqual(['--max-steps', '12']);
+    const r1 = faultline(stepsReplay, INLINE);
+    expect(r1.code).toBe(1);
+    expect(r1.stdout).toContain('ran past its step bound (12)');
+    expect(faultline(stepsReplay.slice(0, -2), INLINE).stdout).not.toContain('step bound');
+
+    // A shared store needs two faults (test/workload/fault-bound.test.ts): at one it livelocks.
+    const dir = tempDir();
+    const trace = join(dir, 'bounded.json');
+    const faults = faultline(
+      [
+        'check',
+        'write-fault-vs-write-fault',
+        '--kernel',
+        'v4.4',
+        '--fs',
+        'xfs',
+        '--max-faults',
+        '1',
+        '--trace-out',
+        trace,
+      ],
+      INLINE,
+    );
+    expect(faults.code).toBe(1);
+    expect(faults.stdout).toContain('keeps faulting without progress');
+    const faultsReplay = printedReplay(faults.stdout);
+    expect(faultsReplay.slice(-2)).toEqual(['--max-faults', '1']);
+    const r2 = faultline(faultsReplay, INLINE);
+    expect(r2.code).toBe(1);
+    expect(r2.stdout).toContain('signature: livelock||handle_mm_fault');
+    expect(faultline(faultsReplay.slice(0, -2), INLINE).stdout).not.toContain('keeps faulting');
+    // the trace file carries the bound in its scenario
+    const r3 = faultline(['replay', trace], INLINE);
+    expect(r3.code).toBe(1);
+    expect(r3.stdout).toContain('signature: livelock||handle_mm_fault');
+  }, 60_000);
+
   it('exits 0 when nothing is found', () => {
     const r = faultline([...EX, 'check', 'counter-locked']);
     expect(r.code).toBe(0);
