@@ -104,6 +104,7 @@ export function runBisect(
     );
   const target = (kernel: VersionInfo): Target =>
     withFaultBound(
+      p,
       withStepBound({ scenario: req.scenario, scenarioRef: req.scenarioRef, kernel, fs: req.fs }, budget),
       req.maxFaults,
     );

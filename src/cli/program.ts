@@ -383,6 +383,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         const scenario = resolveScenario(p, ref);
         const budget = budgetOf(o);
         const target = withFaultBound(
+          p,
           withStepBound(
             {
               scenario,
@@ -612,7 +613,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
             fs: resolveFs(p, scenario, o.fs),
             ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
           };
-          target = withFaultBound(target, o.maxFaults);
+          target = withFaultBound(p, target, o.maxFaults);
         } else {
           const { trace, context } = readTraceFile(arg);
           if (!context)
@@ -630,7 +631,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           };
           const maxSteps = o.maxSteps ?? context.maxSteps;
           if (maxSteps !== undefined) target.maxSteps = maxSteps;
-          target = withFaultBound(target, o.maxFaults);
+          target = withFaultBound(p, target, o.maxFaults);
         }
         tokenParts(token); // a malformed token is a usage error, before any model is built
         const result = replayTarget(p, target, token, {

@@ -49,6 +49,8 @@ export interface Provider {
     states?: string[];
     maxFaults?: number;
   }): Scenario[];
+  /** The scenario `limits` fields its models honour (`maxFaults` for `--max-faults`). */
+  scenarioLimits: readonly string[];
   /** The scenario of that space a name stands for (`page:load|write:hole:f2`); undefined if none. */
   spaceScenarioNamed?(name: string): Scenario | undefined;
 }
@@ -61,6 +63,8 @@ export interface ProviderModule {
   buildModel(scenario: any, target: { kernel: any; fs: any }): Model;
   /** Filesystem names; ext4 and xfs when absent (the DAX model's FsName). */
   filesystems?: readonly string[];
+  /** The scenario `limits` fields buildModel honours (src/workload: `maxFaults`); none when absent. */
+  scenarioLimits?: readonly string[];
   /** Display name. */
   name?: string;
   /** The generated scenario space of `explore` (the DAX model's: every multiset of N actions). */
@@ -83,6 +87,7 @@ export function fromModule(mod: ProviderModule, name: string, spec: string | und
     patches: listOf(mod.patches),
     filesystems: [...(mod.filesystems ?? ['ext4', 'xfs'])],
     scenarios: listOf(mod.builtinScenarios),
+    scenarioLimits: [...(mod.scenarioLimits ?? [])],
     buildModel: (scenario, target) => mod.buildModel(scenario, target),
     ...(mod.scenarioSpace ? { scenarioSpace: mod.scenarioSpace } : {}),
     ...(mod.spaceScenarioNamed ? { spaceScenarioNamed: mod.spaceScenarioNamed } : {}),

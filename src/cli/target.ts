@@ -116,8 +116,12 @@ export function withStepBound(t: Target, b: Budget): Target {
  * The target under `--max-faults n`, when given: the scenario's `limits.maxFaults` (the DAX
  * model's faults per access before a livelock finding) replaced.
  */
-export function withFaultBound(t: Target, n: number | undefined): Target {
+export function withFaultBound(p: Provider, t: Target, n: number | undefined): Target {
   if (n === undefined) return t;
+  if (!p.scenarioLimits.includes('maxFaults'))
+    throw new UsageError(
+      `--max-faults: the ${p.name} provider's models have no fault bound (they honour no limits.maxFaults)`,
+    );
   return { ...t, scenario: { ...t.scenario, limits: { ...t.scenario.limits, maxFaults: n } }, maxFaults: n };
 }
 

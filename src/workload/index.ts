@@ -11,4 +11,11 @@ export {
   scenarioSpace,
   spaceScenarioNamed,
 } from './pairs.js';
-export type { Action, BlockInit, FsName, MappingInit, Scenario } from './scenario.js';
+export {
+  type Action,
+  type BlockInit,
+  type FsName,
+  type MappingInit,
+  type Scenario,
+  scenarioLimits,
+} from './scenario.js';

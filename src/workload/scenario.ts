@@ -46,3 +46,6 @@ export interface Scenario {
   limits?: { maxFaults?: number };
   threads: { name: string; process?: string; actions: Action[] }[];
 }
+
+/** The `limits` fields buildModel honours (the CLI's `--max-faults` needs `maxFaults`). */
+export const scenarioLimits: readonly (keyof NonNullable<Scenario['limits']>)[] = ['maxFaults'];

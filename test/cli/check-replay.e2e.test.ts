@@ -103,6 +103,10 @@ describe('faultline check', () => {
     expect(r2.code).toBe(1);
     expect(r2.stdout).toContain('signature: livelock||handle_mm_fault');
     expect(faultline(faultsReplay.slice(0, -2), INLINE).stdout).not.toContain('keeps faulting');
+    // a provider whose models have no fault bound says so rather than ignore the flag
+    const ex = faultline([...EX, 'check', 'abba', '--max-faults', '2'], INLINE);
+    expect(ex.code).toBe(2);
+    expect(ex.stderr).toContain("--max-faults: the examples provider's models have no fault bound");
     // the trace file carries the bound in its scenario
     const r3 = faultline(['replay', trace], INLINE);
     expect(r3.code).toBe(1);

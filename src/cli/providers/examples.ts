@@ -25,6 +25,7 @@ export function examplesProvider(): Provider {
     patches: [],
     filesystems: [EXAMPLES_FS],
     scenarios,
+    scenarioLimits: [],
     buildModel(scenario): Model {
       const model = examples[scenario.name];
       if (!model)
