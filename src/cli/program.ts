@@ -109,6 +109,51 @@ function formatOption(allowed: readonly Format[]) {
   return new Option('--format <format>', 'output format').choices(allowed).default('text');
 }
 
+/** What names a token's target (replay, view): scenario, kernel, fs, and the bounds it was found under. */
+interface TokenTargetOpts {
+  scenario?: string;
+  kernel?: string;
+  fs?: string;
+  maxSteps?: number;
+  maxFaults?: number;
+}
+
+function tokenTargetOptions(cmd: Command, verb: string): Command {
+  return cmd
+    .option('--scenario <scenario>', 'the scenario the token belongs to (not needed with a trace file)')
+    .option('--kernel <version>', 'kernel version (default: the newest; a trace file names its own)')
+    .option('--fs <fs>', "filesystem (default: the scenario's; a trace file names its own)")
+    .option(
+      '--max-steps <n>',
+      `steps per thread before a livelock finding (as the run that printed the token had it; a trace file records it)`,
+      integer('--max-steps', 1),
+    )
+    .option(
+      '--max-faults <n>',
+      `faults one load or store may take before a livelock finding (as the run that printed the token had it)`,
+      integer('--max-faults', 1),
+    )
+    .addHelpText(
+      'after',
+      `\nA token ${verb} only under the bounds it was found with; printed replay commands carry them.`,
+    );
+}
+
+/** The target of a token given on the command line (not a trace file). */
+function tokenTarget(p: Provider, o: TokenTargetOpts, verb: string): Target {
+  if (!o.scenario)
+    throw new UsageError(`${verb} a token needs --scenario (the check output prints the full command)`);
+  const scenario = resolveScenario(p, o.scenario);
+  const t: Target = {
+    scenario,
+    scenarioRef: o.scenario,
+    kernel: resolveKernel(p, o.kernel),
+    fs: resolveFs(p, scenario, o.fs),
+    ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+  };
+  return withFaultBound(p, t, o.maxFaults);
+}
+
 /** `--max-faults` of the commands that run one scenario at a time (explore names its own). */
 function faultBoundOption(cmd: Command): Command {
   return cmd.option(
@@ -561,87 +606,56 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     );
 
   // replay ------------------------------------------------------------------------------------
-  program
-    .command('replay')
-    .description('re-run exactly one execution, from a replay token or a trace file (--trace-out)')
-    .argument('<token-or-file>', 'a replay token (fl1:...) or a trace file')
-    .option('--scenario <scenario>', 'the scenario the token belongs to (not needed with a trace file)')
-    .option('--kernel <version>', 'kernel version (default: the newest; a trace file names its own)')
-    .option('--fs <fs>', "filesystem (default: the scenario's; a trace file names its own)")
+  tokenTargetOptions(
+    program
+      .command('replay')
+      .description('re-run exactly one execution, from a replay token or a trace file (--trace-out)')
+      .argument('<token-or-file>', 'a replay token (fl1:...) or a trace file'),
+    'replays',
+  )
     .option('--explain', 'narrate the execution step by step in CPU columns, with the locks each CPU holds')
-    .option('--max-steps <n>', 'steps per thread before a livelock finding', integer('--max-steps', 1))
-    .option(
-      '--max-faults <n>',
-      'faults one load or store may take before a livelock finding (as the check that printed the token had it)',
-      integer('--max-faults', 1),
-    )
     .addOption(formatOption(['text', 'json', 'markdown', 'mermaid']))
     .addHelpText(
       'after',
       '\nExit status: 0 the execution shows no finding, 1 it shows one, 2 bad usage, or a token that does not\nfit the model.',
     )
-    .action(
-      async (
-        arg: string,
-        o: {
-          scenario?: string;
-          kernel?: string;
-          fs?: string;
-          explain?: boolean;
-          maxSteps?: number;
-          maxFaults?: number;
-          format: Format;
-        },
-      ) => {
-        let token: string;
-        let target: Target;
-        let p: Provider;
-        if (arg.startsWith('fl1:') || !existsSync(arg)) {
-          if (!arg.startsWith('fl1:'))
-            throw new UsageError(`'${arg}' is neither a replay token (fl1:...) nor a trace file`);
-          token = arg;
-          p = await provider();
-          if (!o.scenario)
-            throw new UsageError(
-              'replaying a token needs --scenario (the check output prints the full command)',
-            );
-          const scenario = resolveScenario(p, o.scenario);
-          target = {
-            scenario,
-            scenarioRef: o.scenario,
-            kernel: resolveKernel(p, o.kernel),
-            fs: resolveFs(p, scenario, o.fs),
-            ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
-          };
-          target = withFaultBound(p, target, o.maxFaults);
-        } else {
-          const { trace, context } = readTraceFile(arg);
-          if (!context)
-            throw new UsageError(
-              `${arg} does not say which scenario it ran (no extra.faultline): replay its token with --scenario`,
-            );
-          token = trace.token;
-          const explicit = program.getOptionValueSource('provider') === 'cli';
-          p = explicit ? await provider() : await loadProvider(context.provider);
-          target = {
-            scenario: context.scenario,
-            scenarioRef: context.scenarioRef,
-            kernel: o.kernel ? resolveKernel(p, o.kernel) : kernelOfTrace(p, context),
-            fs: checkFs(p, o.fs ?? context.fs),
-          };
-          const maxSteps = o.maxSteps ?? context.maxSteps;
-          if (maxSteps !== undefined) target.maxSteps = maxSteps;
-          target = withFaultBound(p, target, o.maxFaults);
-        }
-        tokenParts(token); // a malformed token is a usage error, before any model is built
-        const result = replayTarget(p, target, token, {
-          explain: o.explain === true || o.format === 'mermaid',
-          maxStepsPerThread: target.maxSteps,
-        });
-        out(renderReplay({ provider: p, target, token, result }, o.format, style));
-        setCode(result.findings.length ? EXIT.found : EXIT.ok);
-      },
-    );
+    .action(async (arg: string, o: TokenTargetOpts & { explain?: boolean; format: Format }) => {
+      let token: string;
+      let target: Target;
+      let p: Provider;
+      if (arg.startsWith('fl1:') || !existsSync(arg)) {
+        if (!arg.startsWith('fl1:'))
+          throw new UsageError(`'${arg}' is neither a replay token (fl1:...) nor a trace file`);
+        token = arg;
+        p = await provider();
+        target = tokenTarget(p, o, 'replaying');
+      } else {
+        const { trace, context } = readTraceFile(arg);
+        if (!context)
+          throw new UsageError(
+            `${arg} does not say which scenario it ran (no extra.faultline): replay its token with --scenario`,
+          );
+        token = trace.token;
+        const explicit = program.getOptionValueSource('provider') === 'cli';
+        p = explicit ? await provider() : await loadProvider(context.provider);
+        target = {
+          scenario: context.scenario,
+          scenarioRef: context.scenarioRef,
+          kernel: o.kernel ? resolveKernel(p, o.kernel) : kernelOfTrace(p, context),
+          fs: checkFs(p, o.fs ?? context.fs),
+        };
+        const maxSteps = o.maxSteps ?? context.maxSteps;
+        if (maxSteps !== undefined) target.maxSteps = maxSteps;
+        target = withFaultBound(p, target, o.maxFaults);
+      }
+      tokenParts(token); // a malformed token is a usage error, before any model is built
+      const result = replayTarget(p, target, token, {
+        explain: o.explain === true || o.format === 'mermaid',
+        maxStepsPerThread: target.maxSteps,
+      });
+      out(renderReplay({ provider: p, target, token, result }, o.format, style));
+      setCode(result.findings.length ? EXIT.found : EXIT.ok);
+    });
 
   // explore -----------------------------------------------------------------------------------
   shardOptions(
@@ -797,14 +811,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     );
 
   // view --------------------------------------------------------------------------------------
-  program
-    .command('view')
-    .description('open the trace viewer on a trace file, a replay token, or a matrix result (--matrix)')
-    .argument('[token-or-file]', 'a trace file (--trace-out) or a replay token (fl1:...)')
-    .option('--matrix <file>', "a matrix result written by 'faultline matrix --format json'")
-    .option('--scenario <scenario>', 'the scenario the token belongs to (not needed with a trace file)')
-    .option('--kernel <version>', 'kernel version (default: the newest)')
-    .option('--fs <fs>', "filesystem (default: the scenario's)")
+  tokenTargetOptions(
+    program
+      .command('view')
+      .description('open the trace viewer on a trace file, a replay token, or a matrix result (--matrix)')
+      .argument('[token-or-file]', 'a trace file (--trace-out) or a replay token (fl1:...)')
+      .option('--matrix <file>', "a matrix result written by 'faultline matrix --format json'"),
+    'is viewed',
+  )
     .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', integer('--port', 0))
     .option('--web-root <dir>', 'the built page (default: dist/web of this package)')
     .addHelpText(
@@ -814,14 +828,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     .action(
       async (
         arg: string | undefined,
-        o: {
-          matrix?: string;
-          scenario?: string;
-          kernel?: string;
-          fs?: string;
-          port?: number;
-          webRoot?: string;
-        },
+        o: TokenTargetOpts & { matrix?: string; port?: number; webRoot?: string },
       ) => {
         const { startViewServer } = await import('./view.js');
         const { occurrenceTrace, readMatrixFile, traceForToken } = await import('./view-command.js');
@@ -834,16 +841,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           opts = { trace: readTraceFile(arg).trace };
         } else if (arg?.startsWith('fl1:')) {
           tokenParts(arg);
-          if (!o.scenario) throw new UsageError('viewing a token needs --scenario (or give a trace file)');
           const p = await provider();
-          const scenario = resolveScenario(p, o.scenario);
-          const target: Target = {
-            scenario,
-            scenarioRef: o.scenario,
-            kernel: resolveKernel(p, o.kernel),
-            fs: resolveFs(p, scenario, o.fs),
-          };
-          opts = { trace: traceForToken(p, target, arg) };
+          opts = { trace: traceForToken(p, tokenTarget(p, o, 'viewing'), arg) };
         } else
           throw new UsageError(
             arg

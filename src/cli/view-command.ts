@@ -19,8 +19,9 @@ import type { MatrixOccurrence } from './view.js';
 /** The trace file of one execution, with its first finding's report when it shows one. */
 export function traceForToken(p: Provider, t: Target, token: string): TraceFile {
   const model = buildTargetModel(p, t);
-  const tf = recordTrace(model, token);
-  const r = replay(model, token);
+  const run = { maxStepsPerThread: t.maxSteps };
+  const tf = recordTrace(model, token, run);
+  const r = replay(model, token, run);
   // The trace is that of the token's last execution (earlier ones, if any, only feed lockdep).
   const raised = r.execution.raised[0];
   const spec = raised && withoutHistory(raised.spec);
