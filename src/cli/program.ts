@@ -646,6 +646,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         };
         const maxSteps = o.maxSteps ?? context.maxSteps;
         if (maxSteps !== undefined) target.maxSteps = maxSteps;
+        if (context.maxFaults !== undefined) target.maxFaults = context.maxFaults;
         target = withFaultBound(p, target, o.maxFaults);
       }
       tokenParts(token); // a malformed token is a usage error, before any model is built

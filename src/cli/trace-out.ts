@@ -20,6 +20,8 @@ export interface TraceContext {
   fs: string;
   /** The run's `--max-steps`, when given. */
   maxSteps?: number;
+  /** The run's `--max-faults`, when given (already in `scenario.limits`; for replay commands). */
+  maxFaults?: number;
 }
 
 export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
@@ -35,6 +37,7 @@ export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
     patches: patchIds(t.kernel),
     fs: t.fs,
     ...(t.maxSteps !== undefined ? { maxSteps: t.maxSteps } : {}),
+    ...(t.maxFaults !== undefined ? { maxFaults: t.maxFaults } : {}),
   };
   tf.extra = { ...(tf.extra ?? {}), faultline: ctx, replay };
   return tf;

@@ -111,6 +111,7 @@ describe('faultline check', () => {
     const r3 = faultline(['replay', trace], INLINE);
     expect(r3.code).toBe(1);
     expect(r3.stdout).toContain('signature: livelock||handle_mm_fault');
+    expect(printedReplay(r3.stdout).slice(-2)).toEqual(['--max-faults', '1']);
   }, 60_000);
 
   it('exits 0 when nothing is found', () => {
