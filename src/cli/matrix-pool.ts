@@ -24,6 +24,8 @@ export interface CellTask {
   fs: string;
   scenario: MatrixCell['target']['scenario'];
   scenarioRef: string;
+  /** The target's `--max-faults` (already in the scenario's limits), for its replay commands. */
+  maxFaults?: number;
   budget: Budget;
 }
 
@@ -87,6 +89,7 @@ export async function runMatrixPool(
                 fs: t.fs,
                 scenario: t.scenario,
                 scenarioRef: t.scenarioRef,
+                ...(t.maxFaults !== undefined ? { maxFaults: t.maxFaults } : {}),
                 budget,
               };
               w.postMessage(task);

@@ -16,7 +16,13 @@ parentPort!.on('message', (task: CellTask) => {
     // Named versions by identity, so replay commands name them as the main thread would.
     const kernel = p.versions.find((v) => v.name === task.kernel.name) ?? task.kernel;
     const cell = {
-      target: { kernel, fs: task.fs, scenario: task.scenario, scenarioRef: task.scenarioRef },
+      target: {
+        kernel,
+        fs: task.fs,
+        scenario: task.scenario,
+        scenarioRef: task.scenarioRef,
+        ...(task.maxFaults !== undefined ? { maxFaults: task.maxFaults } : {}),
+      },
       key: `${kernel.name}|${task.fs}|${task.scenario.name}`,
     };
     const record = runCell(p, cell, task.budget, { shouldStop: () => Atomics.load(stop, 0) !== 0 });

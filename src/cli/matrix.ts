@@ -24,6 +24,8 @@ export interface MatrixPlan {
   scenarios: { scenario: Scenario; ref: string }[];
   /** Run only this shard's cells (`--shard I/N`); the plan's identity does not include it. */
   shard?: Shard;
+  /** `--max-faults`, when given: already in the scenarios' limits; replay commands carry it. */
+  maxFaults?: number;
 }
 
 /** Shard `index` (1-based) of `count`, as `--shard I/N` names it. */
@@ -58,6 +60,9 @@ export interface MatrixOccurrence {
   fs: string;
   scenario: string;
   token: string;
+  /** The bounds the token replays under, when the run was given them (`--max-steps`, `--max-faults`). */
+  maxSteps?: number;
+  maxFaults?: number;
 }
 
 export interface MatrixFinding {
@@ -96,6 +101,9 @@ export interface FindingBrief {
 export interface RunRecord extends MatrixRun {
   stopReason?: string;
   briefs: FindingBrief[];
+  /** The bounds its tokens replay under, when given (`--max-steps`, `--max-faults`). */
+  maxSteps?: number;
+  maxFaults?: number;
 }
 
 export interface MatrixResult extends MatrixJson {
@@ -181,7 +189,13 @@ function planCells(plan: MatrixPlan): MatrixCell[] {
         // A scenario that names its filesystem runs only on that one.
         if (scenario.fs !== undefined && scenario.fs !== fs) continue;
         cells.push({
-          target: { scenario, scenarioRef: ref, kernel, fs },
+          target: {
+            scenario,
+            scenarioRef: ref,
+            kernel,
+            fs,
+            ...(plan.maxFaults !== undefined ? { maxFaults: plan.maxFaults } : {}),
+          },
           key: `${kernel.name}|${fs}|${scenario.name}`,
         });
       }
@@ -292,6 +306,8 @@ export function runCell(
     findings: briefs.map((b) => b.signature),
     briefs,
   };
+  if (t.maxSteps !== undefined) rec.maxSteps = t.maxSteps;
+  if (t.maxFaults !== undefined) rec.maxFaults = t.maxFaults;
   if (result.stopReason) rec.stopReason = result.stopReason;
   return rec;
 }
@@ -389,7 +405,14 @@ export function aggregate(
         findings.set(b.signature, f);
       }
       f.confirmed ||= b.confirmed;
-      f.occurrences.push({ kernel: r.kernel, fs: r.fs, scenario: r.scenario, token: b.token });
+      f.occurrences.push({
+        kernel: r.kernel,
+        fs: r.fs,
+        scenario: r.scenario,
+        token: b.token,
+        ...(r.maxSteps !== undefined ? { maxSteps: r.maxSteps } : {}),
+        ...(r.maxFaults !== undefined ? { maxFaults: r.maxFaults } : {}),
+      });
       const w = witnesses.get(b.signature);
       if (!w || (b.token && (!w.token || b.preemptions < w.preemptions))) witnesses.set(b.signature, b);
     }

@@ -35,6 +35,7 @@ import { checkOutPath, mergeShards, parseShard, type ShardCommand, writeShardFil
 import { colorEnabled, makeStyle, type Style } from './style.js';
 import {
   type Budget,
+  faultBounded,
   resolveFs,
   resolveKernel,
   resolveScenario,
@@ -471,8 +472,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
   // matrix ------------------------------------------------------------------------------------
   shardOptions(
     budgetOptions(
-      program
-        .command('matrix')
+      faultBoundOption(program.command('matrix'))
         .description(
           'the main job: every scenario on every kernel version and filesystem; rows are findings, columns versions',
         )
@@ -511,17 +511,24 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           shard?: Shard;
           out?: string;
           timings?: boolean;
+          maxFaults?: number;
         },
       ) => {
         const p = await provider();
         const all = (v: string[] | undefined, word: string) =>
           v === undefined || (v.length === 1 && v[0] === word);
+        const n = o.maxFaults;
         const plan: MatrixPlan = {
           kernels: all(o.kernels, 'all') ? p.versions : o.kernels!.map((k) => resolveKernel(p, k)),
           filesystems: all(o.fs, 'all') ? p.filesystems : o.fs!.map((f) => checkFs(p, f)),
-          scenarios: all(o.scenarios, 'suite')
+          scenarios: (all(o.scenarios, 'suite')
             ? p.scenarios.map((scenario) => ({ scenario, ref: scenario.name }))
-            : o.scenarios!.map((ref) => ({ scenario: resolveScenario(p, ref), ref })),
+            : o.scenarios!.map((ref) => ({ scenario: resolveScenario(p, ref), ref }))
+          ).map(({ scenario, ref }) => ({
+            scenario: n === undefined ? scenario : faultBounded(p, scenario, n),
+            ref,
+          })),
+          ...(n !== undefined ? { maxFaults: n } : {}),
         };
         if (!plan.scenarios.length)
           throw new UsageError(`no scenarios to run (the ${p.name} provider has no built-in suite)`);

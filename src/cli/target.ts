@@ -118,11 +118,16 @@ export function withStepBound(t: Target, b: Budget): Target {
  */
 export function withFaultBound(p: Provider, t: Target, n: number | undefined): Target {
   if (n === undefined) return t;
+  return { ...t, scenario: faultBounded(p, t.scenario, n), maxFaults: n };
+}
+
+/** The scenario with `limits.maxFaults` set to `n`, if the provider's models honour it. */
+export function faultBounded(p: Provider, s: Scenario, n: number): Scenario {
   if (!p.scenarioLimits.includes('maxFaults'))
     throw new UsageError(
       `--max-faults: the ${p.name} provider's models have no fault bound (they honour no limits.maxFaults)`,
     );
-  return { ...t, scenario: { ...t.scenario, limits: { ...t.scenario.limits, maxFaults: n } }, maxFaults: n };
+  return { ...s, limits: { ...s.limits, maxFaults: n } };
 }
 
 export function checkOptions(b: Budget, hooks: RunHooks = {}): CheckOptions {

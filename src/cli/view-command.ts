@@ -13,7 +13,14 @@ import {
 import { UsageError } from './errors.js';
 import { findingReport } from './format/findings.js';
 import { checkFs, type Provider } from './provider.js';
-import { buildTargetModel, replayCommand, resolveKernel, resolveScenario, type Target } from './target.js';
+import {
+  buildTargetModel,
+  replayCommand,
+  resolveKernel,
+  resolveScenario,
+  type Target,
+  withFaultBound,
+} from './target.js';
 import type { MatrixOccurrence } from './view.js';
 
 /** The trace file of one execution, with its first finding's report when it shows one. */
@@ -64,6 +71,7 @@ export function occurrenceTrace(p: Provider, occ: MatrixOccurrence): TraceFile {
     scenarioRef: occ.scenario,
     kernel: resolveKernel(p, occ.kernel),
     fs: checkFs(p, occ.fs),
+    ...(occ.maxSteps !== undefined ? { maxSteps: occ.maxSteps } : {}),
   };
-  return traceForToken(p, t, occ.token);
+  return traceForToken(p, withFaultBound(p, t, occ.maxFaults), occ.token);
 }

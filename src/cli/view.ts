@@ -19,6 +19,9 @@ export interface MatrixOccurrence {
   fs: string;
   scenario: string;
   token: string;
+  /** The bounds the token replays under, when the matrix run was given them. */
+  maxSteps?: number;
+  maxFaults?: number;
 }
 
 export interface ViewServerOptions {

@@ -83,6 +83,31 @@ describe('faultline matrix', () => {
     expect(untimed(three.stdout)).toEqual(a);
   }, 60_000);
 
+  it('--max-faults bounds every scenario, and the replay commands carry it, on any number of workers', () => {
+    const args = ['matrix', '--scenarios', 'write-fault-vs-write-fault', '--kernels', 'v4.4', '--fs', 'xfs'];
+    const bounded = [...args, '--max-faults', '1', '--format', 'json'];
+    const untimed = (text: string) => {
+      const j = JSON.parse(text);
+      for (const r of j.runs) r.elapsedMs = 0;
+      return j;
+    };
+    const one = untimed(faultline([...bounded, '--workers', '1']).stdout);
+    // a shared store needs two faults: at one, each writer livelocks; the occurrence says so
+    const livelock = one.findings.find((f: { kind: string }) => f.kind === 'livelock');
+    expect(livelock.occurrences[0]).toMatchObject({ kernel: 'v4.4', fs: 'xfs', maxFaults: 1 });
+    // the text report's replay command carries the bound and reproduces the livelock
+    const text = faultline([...args, '--max-faults', '1', '--workers', '1']).stdout;
+    const m = /replay: +faultline (replay .*)$/m.exec(text);
+    expect(m?.[1]).toMatch(/ --max-faults 1$/);
+    const replay = faultline(m![1].trim().split(/ +/));
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('keeps faulting without progress');
+    expect(untimed(faultline([...bounded, '--workers', '2']).stdout)).toEqual(one);
+    // without the bound: no livelock
+    const free = untimed(faultline([...args, '--format', 'json', '--workers', '1']).stdout);
+    expect(free.findings.map((f: { kind: string }) => f.kind)).not.toContain('livelock');
+  }, 60_000);
+
   it('on Ctrl-C writes partial results and a checkpoint, and resumes from it', async () => {
     const dir = tempDir();
     const cp = join(dir, 'matrix.checkpoint');

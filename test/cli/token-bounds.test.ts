@@ -12,7 +12,7 @@ import {
   withFaultBound,
   withStepBound,
 } from '../../src/cli/target.js';
-import { traceForToken } from '../../src/cli/view-command.js';
+import { occurrenceTrace, traceForToken } from '../../src/cli/view-command.js';
 
 async function livelockUnder(scenario: string, fs: string, bounds: { steps?: number; faults?: number }) {
   const p = await loadProvider(undefined);
@@ -39,5 +39,9 @@ describe('bounds travel with the target', () => {
     expect(replayCommand(p, t, token)).toMatch(/ --max-faults 1$/);
     expect(traceForToken(p, t, token).finding?.title).toContain('keeps faulting');
     expect(traceForToken(p, plain, token).finding?.kind).not.toBe('livelock');
+    // a matrix occurrence records the bound, and the viewer replays it under it
+    const occ = { kernel: 'v4.4', fs: 'xfs', scenario: 'write-fault-vs-write-fault', token };
+    expect(occurrenceTrace(p, { ...occ, maxFaults: 1 }).finding?.kind).toBe('livelock');
+    expect(occurrenceTrace(p, occ).finding?.kind).not.toBe('livelock');
   });
 });
