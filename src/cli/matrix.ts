@@ -11,6 +11,7 @@ import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
 import {
   type Budget,
+  boundsOf,
   type RunHooks,
   replayCommand,
   runTarget,
@@ -306,8 +307,7 @@ export function runCell(
     findings: briefs.map((b) => b.signature),
     briefs,
   };
-  if (t.maxSteps !== undefined) rec.maxSteps = t.maxSteps;
-  if (t.maxFaults !== undefined) rec.maxFaults = t.maxFaults;
+  Object.assign(rec, boundsOf(t));
   if (result.stopReason) rec.stopReason = result.stopReason;
   return rec;
 }
@@ -410,8 +410,7 @@ export function aggregate(
         fs: r.fs,
         scenario: r.scenario,
         token: b.token,
-        ...(r.maxSteps !== undefined ? { maxSteps: r.maxSteps } : {}),
-        ...(r.maxFaults !== undefined ? { maxFaults: r.maxFaults } : {}),
+        ...boundsOf(r),
       });
       const w = witnesses.get(b.signature);
       if (!w || (b.token && (!w.token || b.preemptions < w.preemptions))) witnesses.set(b.signature, b);

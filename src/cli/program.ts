@@ -35,12 +35,14 @@ import { checkOutPath, mergeShards, parseShard, type ShardCommand, writeShardFil
 import { colorEnabled, makeStyle, type Style } from './style.js';
 import {
   type Budget,
+  boundsOf,
   faultBounded,
   resolveFs,
   resolveKernel,
   resolveScenario,
   runTarget,
   type Target,
+  tokenTarget,
   withFaultBound,
   withStepBound,
 } from './target.js';
@@ -141,18 +143,10 @@ function tokenTargetOptions(cmd: Command, verb: string): Command {
 }
 
 /** The target of a token given on the command line (not a trace file). */
-function tokenTarget(p: Provider, o: TokenTargetOpts, verb: string): Target {
+function tokenTargetOf(p: Provider, o: TokenTargetOpts, verb: string): Target {
   if (!o.scenario)
     throw new UsageError(`${verb} a token needs --scenario (the check output prints the full command)`);
-  const scenario = resolveScenario(p, o.scenario);
-  const t: Target = {
-    scenario,
-    scenarioRef: o.scenario,
-    kernel: resolveKernel(p, o.kernel),
-    fs: resolveFs(p, scenario, o.fs),
-    ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
-  };
-  return withFaultBound(p, t, o.maxFaults);
+  return tokenTarget(p, { ...o, scenario: o.scenario });
 }
 
 /** `--max-faults` of the commands that run one scenario at a time (explore names its own). */
@@ -635,7 +629,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           throw new UsageError(`'${arg}' is neither a replay token (fl1:...) nor a trace file`);
         token = arg;
         p = await provider();
-        target = tokenTarget(p, o, 'replaying');
+        target = tokenTargetOf(p, o, 'replaying');
       } else {
         const { trace, context } = readTraceFile(arg);
         if (!context)
@@ -651,9 +645,10 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           kernel: o.kernel ? resolveKernel(p, o.kernel) : kernelOfTrace(p, context),
           fs: checkFs(p, o.fs ?? context.fs),
         };
-        const maxSteps = o.maxSteps ?? context.maxSteps;
-        if (maxSteps !== undefined) target.maxSteps = maxSteps;
-        if (context.maxFaults !== undefined) target.maxFaults = context.maxFaults;
+        Object.assign(
+          target,
+          boundsOf({ maxSteps: o.maxSteps ?? context.maxSteps, maxFaults: context.maxFaults }),
+        );
         target = withFaultBound(p, target, o.maxFaults);
       }
       tokenParts(token); // a malformed token is a usage error, before any model is built
@@ -850,7 +845,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         } else if (arg?.startsWith('fl1:')) {
           tokenParts(arg);
           const p = await provider();
-          opts = { trace: traceForToken(p, tokenTarget(p, o, 'viewing'), arg) };
+          opts = { trace: traceForToken(p, tokenTargetOf(p, o, 'viewing'), arg) };
         } else
           throw new UsageError(
             arg

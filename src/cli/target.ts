@@ -107,6 +107,39 @@ export function buildTargetModel(p: Provider, t: Target): Model {
   }
 }
 
+/** The bounds a token replays under (`--max-steps`, `--max-faults`), where a run was given them. */
+export interface TokenBounds {
+  maxSteps?: number;
+  maxFaults?: number;
+}
+
+/** Just the bounds that are set: records of unbounded runs gain no keys. */
+export function boundsOf(x: TokenBounds): TokenBounds {
+  const b: TokenBounds = {};
+  if (x.maxSteps !== undefined) b.maxSteps = x.maxSteps;
+  if (x.maxFaults !== undefined) b.maxFaults = x.maxFaults;
+  return b;
+}
+
+/**
+ * The target a token was found on, named as replay, view and matrix occurrences name it: the
+ * scenario, kernel and filesystem, and the bounds the run was given.
+ */
+export function tokenTarget(
+  p: Provider,
+  ref: { scenario: string; kernel?: string; fs?: string } & TokenBounds,
+): Target {
+  const scenario = resolveScenario(p, ref.scenario);
+  const t: Target = {
+    scenario,
+    scenarioRef: ref.scenario,
+    kernel: resolveKernel(p, ref.kernel),
+    fs: resolveFs(p, scenario, ref.fs),
+    ...boundsOf({ maxSteps: ref.maxSteps }),
+  };
+  return withFaultBound(p, t, ref.maxFaults);
+}
+
 /** The target as the run with this budget sees it: with the budget's step bound, if any. */
 export function withStepBound(t: Target, b: Budget): Target {
   return b.maxStepsPerThread === undefined ? t : { ...t, maxSteps: b.maxStepsPerThread };

@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { findingReport } from './format/findings.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
-import { buildTargetModel, replayCommand, type Target } from './target.js';
+import { boundsOf, buildTargetModel, replayCommand, type Target } from './target.js';
 
 /** What `extra.faultline` of a trace file holds. */
 export interface TraceContext {
@@ -36,8 +36,7 @@ export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
     kernel: t.kernel.name,
     patches: patchIds(t.kernel),
     fs: t.fs,
-    ...(t.maxSteps !== undefined ? { maxSteps: t.maxSteps } : {}),
-    ...(t.maxFaults !== undefined ? { maxFaults: t.maxFaults } : {}),
+    ...boundsOf(t),
   };
   tf.extra = { ...(tf.extra ?? {}), faultline: ctx, replay };
   return tf;

@@ -12,15 +12,8 @@ import {
 } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { findingReport } from './format/findings.js';
-import { checkFs, type Provider } from './provider.js';
-import {
-  buildTargetModel,
-  replayCommand,
-  resolveKernel,
-  resolveScenario,
-  type Target,
-  withFaultBound,
-} from './target.js';
+import type { Provider } from './provider.js';
+import { buildTargetModel, replayCommand, type Target, tokenTarget } from './target.js';
 import type { MatrixOccurrence } from './view.js';
 
 /** The trace file of one execution, with its first finding's report when it shows one. */
@@ -65,13 +58,5 @@ export function readMatrixFile(file: string): { versions: string[]; runs: unknow
 
 /** The trace of one occurrence of a matrix finding, replayed on its own target. */
 export function occurrenceTrace(p: Provider, occ: MatrixOccurrence): TraceFile {
-  const scenario = resolveScenario(p, occ.scenario);
-  const t: Target = {
-    scenario,
-    scenarioRef: occ.scenario,
-    kernel: resolveKernel(p, occ.kernel),
-    fs: checkFs(p, occ.fs),
-    ...(occ.maxSteps !== undefined ? { maxSteps: occ.maxSteps } : {}),
-  };
-  return traceForToken(p, withFaultBound(p, t, occ.maxFaults), occ.token);
+  return traceForToken(p, tokenTarget(p, occ), occ.token);
 }
