@@ -4,6 +4,7 @@
 // silently ignored.
 
 import { z } from 'zod';
+import { type MmuWalk, mmuWalks } from '../workload/scenario.js';
 
 const count = z.number().int().nonnegative();
 const name = z.string().min(1);
@@ -69,6 +70,10 @@ export const ScenarioSchema = z
       .strict(),
     mappings: z.array(MappingInitSchema).optional(),
     limits: z.object({ maxFaults: z.number().int().positive().optional() }).strict().optional(),
+    mmu: z
+      .object({ walk: z.enum(mmuWalks as [MmuWalk, ...MmuWalk[]]).optional() })
+      .strict()
+      .optional(),
     threads: z.array(ThreadSchema).min(1),
   })
   .strict()

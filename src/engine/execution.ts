@@ -384,6 +384,8 @@ export class Execution<S = unknown> implements ExecutionContext {
         return [(op.lock.id << ACC_SHIFT) | ACC_WRITE];
       case 'read':
         return [op.cell.id << ACC_SHIFT];
+      case 'snapshot':
+        return op.cells.map((c) => c.id << ACC_SHIFT);
       case 'write':
         return [(op.cell.id << ACC_SHIFT) | ACC_WRITE];
       case 'update': {
@@ -452,6 +454,13 @@ export class Execution<S = unknown> implements ExecutionContext {
           value = this.values[op.cell.id];
           this.emitAccess(th, op.cell, false, op.info);
           break;
+        case 'snapshot': {
+          const cells = op.cells;
+          for (const c of cells) this.touch(c.id, false);
+          value = cells.map((c) => this.values[c.id]);
+          for (const c of cells) this.emitAccess(th, c, false, op.info);
+          break;
+        }
         case 'write':
           this.touch(op.cell.id, true);
           this.values[op.cell.id] = this.debug ? deepFreeze(op.value) : op.value;

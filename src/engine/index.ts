@@ -31,6 +31,7 @@ export {
   release,
   report,
   self,
+  snapshot,
   spawn,
   type ThreadGen,
   type ThreadHandle,

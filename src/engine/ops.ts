@@ -29,6 +29,7 @@ export type Op =
   | { k: 'release'; lock: Lock; mode: LockMode | undefined; info?: unknown }
   | { k: 'downgrade'; lock: Lock; info?: unknown }
   | { k: 'read'; cell: Cell<unknown>; info?: unknown }
+  | { k: 'snapshot'; cells: readonly Cell<unknown>[]; info?: unknown }
   | { k: 'write'; cell: Cell<unknown>; value: unknown; info?: unknown }
   | {
       k: 'update';
@@ -164,6 +165,16 @@ class ReadOp extends OneStep {
   }
 }
 
+class SnapshotOp extends OneStep {
+  readonly k = 'snapshot';
+  constructor(
+    readonly cells: readonly Cell<unknown>[],
+    readonly info: unknown,
+  ) {
+    super();
+  }
+}
+
 class WriteOp extends OneStep {
   readonly k = 'write';
   constructor(
@@ -259,6 +270,19 @@ export function* downgrade(lock: Lock, info?: unknown): Generator<Op, void, any>
 /** Read a cell. `info` is passed to monitors with the access (e.g. its guard lock). */
 export function read<T>(cell: Cell<T>, info?: unknown): Generator<Op, T, any> {
   return asGen(new ReadOp(cell, info));
+}
+
+/**
+ * Read several cells in one atomic step; returns their values in order. For hardware that reads
+ * more than one location without a lock the model spells out (a CPU's access through a TLB
+ * entry it still holds: the page-table entry and the memory behind it). The step reads every
+ * cell whatever the caller then does with the values (see `update` on why).
+ */
+export function snapshot<T extends readonly unknown[]>(
+  cells: { readonly [K in keyof T]: Cell<T[K]> },
+  info?: unknown,
+): Generator<Op, T, any> {
+  return asGen(new SnapshotOp(cells as readonly Cell<unknown>[], info));
 }
 
 export function write<T>(cell: Cell<T>, value: T, info?: unknown): Generator<Op, void, any> {

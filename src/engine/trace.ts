@@ -20,6 +20,8 @@ export function describeOp(op: Op): string {
       return `${apiName(op.info) ?? 'downgrade'}(${op.lock.cls})`;
     case 'read':
       return `read ${op.cell.key}`;
+    case 'snapshot':
+      return `${apiName(op.info) ?? 'read'} ${op.cells.map((c) => c.key).join(' + ')}`;
     case 'write':
       return `write ${op.cell.key} = ${short(op.value)}`;
     case 'update':

@@ -2,7 +2,7 @@
 // modelled kernel. Each action is a system call or a CPU access; its outcome goes into the
 // thread's log, which the checks read at the end of the execution.
 
-import { acquire, at, call, read, release, report, write } from '../engine/index.js';
+import { acquire, at, type Cell, call, read, release, report, update, write } from '../engine/index.js';
 import {
   down_read,
   type KernelLockInfo,
@@ -11,7 +11,7 @@ import {
   mutex_unlock,
   up_read,
 } from '../kernel/index.js';
-import { pmem_load, pmem_store } from '../linux/drivers/nvdimm/pmem.js';
+import { pmem_load, pmem_load_mapped, pmem_store, pmem_store_mapped } from '../linux/drivers/nvdimm/pmem.js';
 import { kjournald2_commit } from '../linux/fs/jbd2/journal.js';
 import { fsOpsOf } from '../linux/fs/registry.js';
 import { pmd_trans_huge, pmdLockOf, pmdOf, pmdStartOf, pteOf, ptlOf } from '../linux/mm/pgtable.js';
@@ -27,7 +27,7 @@ import {
   VM_FAULT_SIGSEGV,
   type Vma,
 } from '../linux/types.js';
-import type { Action } from './scenario.js';
+import type { Action, MmuWalk } from './scenario.js';
 
 /** How an action ended. */
 export type Outcome = 'ok' | 'SIGBUS' | 'SIGSEGV' | 'OOM' | 'livelock' | 'error' | 'unsupported';
@@ -50,24 +50,37 @@ export interface ActionRecord {
  *  a huge PMD, at a bound of 2 only F13's endless PMD loop livelocks (measured 2026-11-27). */
 export const MAX_FAULTS_PER_ACCESS = 5;
 
-/** The hardware page walk holds the page-table lock as a TLB-shootdown stand-in: a zap under the
- *  ptl completes (and its TLB flush with it) before or after an access, never across it. It is
- *  no kernel lock, so lockdep does not see it. */
+/** How a user access reaches memory (from the scenario: `limits.maxFaults`, `mmu.walk`). */
+export interface AccessOptions {
+  maxFaults: number;
+  walk: MmuWalk;
+}
+
+const DEFAULT_ACCESS: AccessOptions = { maxFaults: MAX_FAULTS_PER_ACCESS, walk: 'ptl' };
+
+/** Walk 'ptl': the hardware page walk holds the page-table lock as a TLB-shootdown stand-in: a
+ *  zap under the ptl completes (and its TLB flush with it) before or after an access, never
+ *  across it. It is no kernel lock, so lockdep does not see it. */
 const MMU: KernelLockInfo = { api: 'MMU page walk', read: 0, lockdep: false };
+const WALK = { api: 'MMU page walk' };
 
-type Mmu = { ok: true; value: number } | { ok: false };
+/** ok: the access happened; fault: no entry permits it; flushed: the entry walked was changed
+ *  (its TLB entry flushed) before the access, so the CPU walks again without a fault. */
+type Mmu = { ok: true; value: number } | { ok: false; flushed?: true };
+const FAULT: Mmu = { ok: false };
+const FLUSHED: Mmu = { ok: false, flushed: true };
 
-// The CPU's access through the page tables: succeeds if the PMD or PTE maps the page with the
-// permission needed, else a fault is needed. Huge PMDs are checked first.
-function* mmu_access(sys: Sys, vma: Vma, vpage: number, store: boolean, value: number): G<Mmu> {
+// The CPU's access through the page tables, walk 'ptl': succeeds if the PMD or PTE maps the page
+// with the permission needed, else a fault is needed. Huge PMDs are checked first.
+function* mmu_access_ptl(sys: Sys, vma: Vma, vpage: number, store: boolean, value: number): G<Mmu> {
   const pmdCell = pmdOf(sys, vma, vpage);
   // only a PMD-aligned vma can have a huge PMD (no PMD fits inside any other)
-  const pmd = vma.huge ? yield* read(pmdCell, { api: 'MMU page walk' }) : null;
+  const pmd = vma.huge ? yield* read(pmdCell, WALK) : null;
   if (pmd && pmd_trans_huge(pmd)) {
     const lock = pmdLockOf(sys, vma);
     yield* acquire(lock, 'exclusive', MMU);
-    const cur = yield* read(pmdCell, { api: 'MMU page walk' });
-    let r: Mmu = { ok: false };
+    const cur = yield* read(pmdCell, WALK);
+    let r: Mmu = FAULT;
     if (cur.kind === 'huge-zero' && !store) r = { ok: true, value: 0 };
     else if (cur.kind === 'huge-pfn' && (!store || cur.write)) {
       const pfn = cur.pfn + (vpage - pmdStartOf(sys, vma, vpage));
@@ -80,8 +93,8 @@ function* mmu_access(sys: Sys, vma: Vma, vpage: number, store: boolean, value: n
   const pteCell = pteOf(sys, vma, vpage);
   const ptl = ptlOf(sys, vma, vpage);
   yield* acquire(ptl, 'exclusive', MMU);
-  const pte = yield* read(pteCell, { api: 'MMU page walk' });
-  let r: Mmu = { ok: false };
+  const pte = yield* read(pteCell, WALK);
+  let r: Mmu = FAULT;
   if (pte && (!store || pte.write)) {
     if (pte.kind === 'page') r = { ok: true, value: 0 };
     else if (pte.kind === 'pfn') {
@@ -96,6 +109,56 @@ function* mmu_access(sys: Sys, vma: Vma, vpage: number, store: boolean, value: n
   return r;
 }
 
+// The same access, walk 'atomic': no lock. The walk is one step that reads the entry; the access
+// is a second step that reads the entry again with the memory and goes through only if it is
+// still the entry walked. Any write of the entry counts as the flush of the TLB entry the walk
+// loaded (a zap clears the entry and flushes in one step here; a permission upgrade, which needs
+// no flush, makes the CPU walk again, which changes nothing it can observe). What it keeps of
+// the hardware: an access is atomic against a zap's flush, and a walk can read an entry at any
+// point of a zap or a fault that the ptl stand-in would have kept it out of.
+function* mmu_access_atomic(sys: Sys, vma: Vma, vpage: number, store: boolean, value: number): G<Mmu> {
+  const pmdCell = pmdOf(sys, vma, vpage);
+  const pmd = vma.huge ? yield* read(pmdCell, WALK) : null;
+  if (pmd && pmd_trans_huge(pmd)) {
+    if (pmd.kind === 'huge-zero') return store ? FAULT : { ok: true, value: 0 };
+    if (pmd.kind !== 'huge-pfn' || (store && !pmd.write)) return FAULT;
+    const pfn = pmd.pfn + (vpage - pmdStartOf(sys, vma, vpage));
+    return yield* pmem_access_mapped(sys, pmdCell, pmd, pfn, store, value);
+  }
+  const pteCell = pteOf(sys, vma, vpage);
+  const pte = yield* read(pteCell, WALK);
+  if (!pte || (store && !pte.write)) return FAULT;
+  if (pte.kind === 'page') return { ok: true, value: 0 };
+  if (pte.kind === 'pfn') return yield* pmem_access_mapped(sys, pteCell, pte, pte.pfn, store, value);
+  if (!store) return { ok: true, value: pte.value };
+  let stored = false;
+  yield* update(
+    pteCell,
+    (cur) => {
+      stored = cur === pte;
+      return stored ? { ...pte, value } : cur;
+    },
+    { api: 'store to anonymous page' },
+  );
+  return stored ? { ok: true, value } : FLUSHED;
+}
+
+// The access step of walk 'atomic' to pmem behind `entry` (a PTE or a huge PMD).
+function* pmem_access_mapped<E>(
+  sys: Sys,
+  entryCell: Cell<E>,
+  entry: E,
+  pfn: number,
+  store: boolean,
+  value: number,
+): G<Mmu> {
+  if (!store) {
+    const r = yield* pmem_load_mapped(sys, pfn, entryCell, entry);
+    return r.ok ? { ok: true, value: r.value } : FLUSHED;
+  }
+  return (yield* pmem_store_mapped(sys, pfn, value, entryCell, entry)) ? { ok: true, value } : FLUSHED;
+}
+
 // A load or store by a user thread: access, and on a fault do what the x86 page-fault handler
 // (__do_page_fault, v4.2-v4.4) does: mmap_sem for read, find_vma, handle_mm_fault, retry once
 // without FAULT_FLAG_ALLOW_RETRY after VM_FAULT_RETRY (mmap_sem already dropped), then access
@@ -106,13 +169,15 @@ export function* user_access(
   vpage: number,
   store: boolean,
   value: number,
-  maxFaults = MAX_FAULTS_PER_ACCESS,
+  opts: AccessOptions = DEFAULT_ACCESS,
 ): G<{ outcome: Outcome; value?: number }> {
   const mm = sys.st.mms[vma.mm];
+  const access = opts.walk === 'atomic' ? mmu_access_atomic : mmu_access_ptl;
   for (let faults = 0; ; faults++) {
-    const r = yield* mmu_access(sys, vma, vpage, store, value);
+    let r = yield* access(sys, vma, vpage, store, value);
+    while (!r.ok && r.flushed) r = yield* access(sys, vma, vpage, store, value);
     if (r.ok) return { outcome: 'ok', value: r.value };
-    if (faults >= maxFaults) {
+    if (faults >= opts.maxFaults) {
       yield* report({
         kind: 'livelock',
         title: `${store ? 'store to' : 'load from'} ${vma.id}[${vpage}] keeps faulting without progress`,
@@ -156,7 +221,7 @@ export function* runAction(
   process: string,
   a: Action,
   fs: string,
-  maxFaults = MAX_FAULTS_PER_ACCESS,
+  opts: AccessOptions = DEFAULT_ACCESS,
 ): G<{ outcome: Outcome; value?: number }> {
   const vmaOf = (id: string): Vma => {
     const v = sys.st.vmas[id];
@@ -176,7 +241,7 @@ export function* runAction(
       const vpage = a.page - vma.pgoff;
       if (vpage < 0 || vpage >= vma.pages) throw new Error(`page ${a.page} is outside mapping '${a.map}'`);
       void process;
-      return yield* user_access(sys, vma, vpage, a.do === 'store', a.do === 'store' ? a.value : 0, maxFaults);
+      return yield* user_access(sys, vma, vpage, a.do === 'store', a.do === 'store' ? a.value : 0, opts);
     }
     case 'truncate': {
       const err = yield* call('do_truncate', do_truncate(sys, fs, a.size));

@@ -9,7 +9,13 @@ import type { VersionInfo } from '../history/types.js';
 import { kernelMonitors } from '../kernel/index.js';
 import { createKernelState } from '../linux/state.js';
 import type { Geometry, KState, Sys, Vma } from '../linux/types.js';
-import { type ActionRecord, runAction, syscall_exit } from './actors.js';
+import {
+  type AccessOptions,
+  type ActionRecord,
+  MAX_FAULTS_PER_ACCESS,
+  runAction,
+  syscall_exit,
+} from './actors.js';
 import type { FsName, Scenario } from './scenario.js';
 
 export const DEFAULT_PMD_PAGES = 4;
@@ -79,6 +85,10 @@ export function vmasOf(s: Scenario, geo: Geometry, fs: string): Vma[] {
 
 export function buildModel(s: Scenario, opts: BuildOptions): Model<DaxModelState> {
   const fs = opts.fs;
+  const access: AccessOptions = {
+    maxFaults: s.limits?.maxFaults ?? MAX_FAULTS_PER_ACCESS,
+    walk: s.mmu?.walk ?? 'ptl',
+  };
   const k = kernelOf(opts.kernel);
   const versionName = typeof opts.kernel === 'string' ? opts.kernel : opts.kernel.name;
   const geo = geometryOf(s);
@@ -112,7 +122,7 @@ export function buildModel(s: Scenario, opts: BuildOptions): Model<DaxModelState
         const process = t.process ?? 'p1';
         for (let i = 0; i < t.actions.length; i++) {
           const a = t.actions[i];
-          const r = yield* runAction(state.sys, process, a, fs, s.limits?.maxFaults);
+          const r = yield* runAction(state.sys, process, a, fs, access);
           records.push({
             i,
             action: a,

@@ -16,6 +16,8 @@ export {
   type BlockInit,
   type FsName,
   type MappingInit,
+  type MmuWalk,
+  mmuWalks,
   type Scenario,
   scenarioLimits,
 } from './scenario.js';

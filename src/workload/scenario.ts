@@ -2,6 +2,12 @@
 
 export type FsName = 'xfs' | 'ext4';
 
+/** 'ptl': the walk and the access hold the page-table lock, a stand-in for the TLB shootdown.
+ *  'atomic': the walk reads the entry, the access is a second step that checks the entry is
+ *  still the one walked (its TLB entry not flushed), with no lock. */
+export type MmuWalk = 'ptl' | 'atomic';
+export const mmuWalks: readonly MmuWalk[] = ['ptl', 'atomic'];
+
 /** Initial state of one file block: a hole, an unwritten extent, or written with a value. */
 export type BlockInit = 'hole' | 'unwritten' | { written: number };
 
@@ -44,6 +50,9 @@ export interface Scenario {
    *  MAX_FAULTS_PER_ACCESS, 5). A lone load needs 1, a lone store 2; a smaller bound makes a
    *  fault-and-zap chase (findings E5, F12) finite sooner, and completeness means "up to it". */
   limits?: { maxFaults?: number };
+  /** How a CPU's access through the page tables is ordered against a zap (default 'ptl'; see
+   *  MmuWalk in actors.ts and docs/soundness.md). */
+  mmu?: { walk?: MmuWalk };
   threads: { name: string; process?: string; actions: Action[] }[];
 }
 

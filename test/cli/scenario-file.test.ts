@@ -111,6 +111,14 @@ describe('scenario files', () => {
     ]);
   });
 
+  it("reads mmu.walk, 'ptl' or 'atomic'", () => {
+    const withWalk = good.replace('mappings:\n', 'mmu: { walk: atomic }\nmappings:\n');
+    expect(parseScenarioText(withWalk, 's.yaml').mmu).toEqual({ walk: 'atomic' });
+    expect(problems(withWalk.replace('walk: atomic', 'walk: locked'))).toEqual([
+      "s.yaml:10:14: mmu.walk: expected 'ptl' or 'atomic', got 'locked'",
+    ]);
+  });
+
   it('checks names and references: unique threads and mappings, known mappings', () => {
     expect(problems(good.replace('- name: truncate', '- name: fault'))).toEqual([
       "s.yaml:18:11: threads[1].name: duplicate thread name 'fault'",

@@ -1,6 +1,8 @@
 // Property: on random small programs (2-3 threads, 1-4 statements each over 2-3 cells and 1-2
 // locks, balanced lock use, reads, writes, atomic adds, commuting adds, commuting adds guarded by
-// a read of another cell in the same step (adding 0 when the guard fails), waits until a cell
+// a read of another cell in the same step (adding 0 when the guard fails), plain writes guarded
+// the same way (a store through a TLB entry that a zap may have flushed), atomic reads of two
+// cells (`snapshot`), waits until a cell
 // reaches a value (`waitVar`, woken by the update that gets it there; `waitUntil`, woken by a
 // `wake` statement waking all or one, so wake-ups can be lost), choices, trylocks, nested
 // critical sections), DPOR reports exactly the findings of the naive search and runs one
@@ -23,6 +25,7 @@ import {
   type Op,
   read,
   release,
+  snapshot,
   tryAcquire,
   update,
   type WaitQueue,
@@ -38,6 +41,8 @@ type Stmt =
   | { k: 'add'; cell: number; value: number }
   | { k: 'cadd'; cell: number; value: number }
   | { k: 'gadd'; cell: number; value: number }
+  | { k: 'gset'; cell: number; value: number }
+  | { k: 'snap'; cell: number }
   | { k: 'choose'; cell: number }
   | { k: 'await'; cell: number; value: number }
   | { k: 'wait'; cell: number; value: number }
@@ -58,6 +63,8 @@ const simple: fc.Arbitrary<Stmt>[] = [
   fc.record({ k: fc.constant('add' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('cadd' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('gadd' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ k: fc.constant('gset' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ k: fc.constant('snap' as const), cell: fc.nat(2) }),
   fc.record({ k: fc.constant('await' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('wait' as const), cell: fc.nat(2), value: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ k: fc.constant('wake' as const), all: fc.boolean() }),
@@ -148,6 +155,31 @@ function* run(s: State, stmts: Stmt[], log: number[]): Generator<Op, void, any> 
           [g],
         );
         log.push(clear ? 1 : 0);
+        break;
+      }
+      case 'gset': {
+        // a store through a TLB entry: written only while the guard (the next cell) is still 0
+        const c = s.cells[st.cell % s.cells.length];
+        const g = s.cells[(st.cell + 1) % s.cells.length];
+        let stored = false;
+        yield* update(
+          c,
+          (v: number, peek) => {
+            stored = peek(g) === 0;
+            return stored ? st.value : v;
+          },
+          undefined,
+          [g],
+        );
+        log.push(stored ? 1 : 0);
+        break;
+      }
+      case 'snap': {
+        const [a, b] = yield* snapshot<[number, number]>([
+          s.cells[st.cell % s.cells.length],
+          s.cells[(st.cell + 1) % s.cells.length],
+        ]);
+        log.push(100 + 10 * a + b);
         break;
       }
       case 'choose':

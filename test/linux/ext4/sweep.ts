@@ -3,7 +3,7 @@
 // commit as a third thread. Not a test (it takes minutes): run it with
 //   npx tsx test/linux/ext4/sweep.ts [--commit] [--fs xfs] [--pct runs] [--versions v4.2,v4.4]
 //     [--max-executions n] [--time-ms n] [--only load-punch,cow-punch] [--max-faults n] [--out file.jsonl]
-//     [--resume]
+//     [--mmu-walk atomic] [--resume]
 // and it writes one JSON line per run, plus the scenario files of every run to
 // test/linux/ext4/scenarios/ (so that each replay token can be replayed with the CLI:
 //   node --import tsx src/cli/main.ts --provider dax replay --scenario test/linux/ext4/scenarios/<name>.json
@@ -14,7 +14,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check, type Finding } from '../../../src/engine/index.js';
 import { allVersions } from '../../../src/history/index.js';
-import { type Action, buildModel, type FsName, type Scenario } from '../../../src/workload/index.js';
+import {
+  type Action,
+  buildModel,
+  type FsName,
+  type MmuWalk,
+  mmuWalks,
+  type Scenario,
+} from '../../../src/workload/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -48,6 +55,7 @@ export function pairScenario(
   commit: boolean,
   fs: FsName = 'ext4',
   maxFaults?: number,
+  walk: MmuWalk = 'ptl',
 ): Scenario {
   const file: Scenario['file'] =
     state === 'hole'
@@ -68,12 +76,13 @@ export function pairScenario(
   });
   if (commit) threads.push({ name: 'kjournald2', process: 'kthread', actions: [{ do: 'commit' }] });
   return {
-    name: `${fs}-${a}-${b}-${state}${commit ? '-commit' : ''}${maxFaults ? `-f${maxFaults}` : ''}`,
-    description: `${a} vs ${b} on page 0 (${state})${commit ? ', with a jbd2 commit' : ''}${maxFaults ? `, at most ${maxFaults} faults per access` : ''}`,
+    name: `${fs}-${a}-${b}-${state}${commit ? '-commit' : ''}${maxFaults ? `-f${maxFaults}` : ''}${walk === 'ptl' ? '' : `-${walk}`}`,
+    description: `${a} vs ${b} on page 0 (${state})${commit ? ', with a jbd2 commit' : ''}${maxFaults ? `, at most ${maxFaults} faults per access` : ''}${walk === 'ptl' ? '' : `, MMU walk '${walk}'`}`,
     fs,
     file,
     mappings,
     ...(maxFaults ? { limits: { maxFaults } } : {}),
+    ...(walk === 'ptl' ? {} : { mmu: { walk } }),
     threads,
   };
 }
@@ -195,6 +204,10 @@ function main() {
   // limits.maxFaults (names end in -f<n>)
   const only = opt('--only')?.split(',');
   const maxFaults = opt('--max-faults') ? Number(opt('--max-faults')) : undefined;
+  // --mmu-walk atomic: the scenario's mmu.walk (names end in -atomic)
+  const walk = (opt('--mmu-walk') ?? 'ptl') as MmuWalk;
+  if (!mmuWalks.includes(walk))
+    throw new Error(`--mmu-walk: expected one of ${mmuWalks.join(', ')}, got '${walk}'`);
   // --resume: skip the runs the --out file already has (a sweep stopped part-way goes on)
   const done = new Set(
     args.includes('--resume') && existsSync(out)
@@ -212,7 +225,7 @@ function main() {
     for (const [a, b] of pairs()) {
       if (fs !== 'ext4' && (a === 'punch' || b === 'punch')) continue;
       for (const state of STATES) {
-        const s = pairScenario(a, b, state, commit, fs, maxFaults);
+        const s = pairScenario(a, b, state, commit, fs, maxFaults, walk);
         if (only && !only.some((o) => s.name.includes(o))) continue;
         if (done.has(`${v} ${s.name}`)) continue;
         writeFileSync(join(here, 'scenarios', `${s.name}.json`), `${JSON.stringify(s, null, 2)}\n`);

@@ -4,7 +4,7 @@
 // Simplifications: pfn = physical block number; pfns have no struct page (pfn_valid() is
 // false), as for a pmem namespace without devm_memremap_pages() memmap.
 
-import { at, fail, read, write } from '../../../engine/index.js';
+import { at, type Cell, fail, read, snapshot, update, write } from '../../../engine/index.js';
 import { ENXIO, type G, type Sys } from '../../types.js';
 
 /** A kernel virtual address into pmem: the block it points at, or unset (an uninitialised pointer). */
@@ -60,6 +60,45 @@ export function* pmem_store(sys: Sys, kaddr: Kaddr, value: number): G {
   const b = checkKaddr(kaddr, 'store');
   yield* write(sys.st.pmem.data[b], value, { api: 'pmem store' });
 }
+
+/** A CPU load through a TLB entry loaded from `entryCell` (a PTE or a huge PMD), in one step
+ *  with a re-read of the entry: it goes through only if the entry is still `entry` (walk
+ *  'atomic' in src/workload/actors.ts); otherwise the TLB entry was flushed. */
+export function* pmem_load_mapped<E>(
+  sys: Sys,
+  kaddr: Kaddr,
+  entryCell: Cell<E>,
+  entry: E,
+): G<{ ok: true; value: number } | { ok: false }> {
+  const b = checkKaddr(kaddr, 'load');
+  const [cur, value] = yield* snapshot<[E, number]>([entryCell, sys.st.pmem.data[b]], MAPPED_LOAD);
+  return cur === entry ? { ok: true, value } : { ok: false };
+}
+
+/** A CPU store through a TLB entry, as `pmem_load_mapped`: true if it went through. The step
+ *  writes the block either way (a step's objects may not depend on what it reads). */
+export function* pmem_store_mapped<E>(
+  sys: Sys,
+  kaddr: Kaddr,
+  value: number,
+  entryCell: Cell<E>,
+  entry: E,
+): G<boolean> {
+  const b = checkKaddr(kaddr, 'store');
+  let stored = false;
+  yield* update(
+    sys.st.pmem.data[b],
+    (old, peek) => {
+      stored = peek(entryCell) === entry;
+      return stored ? value : old;
+    },
+    MAPPED_STORE,
+    [entryCell],
+  );
+  return stored;
+}
+const MAPPED_LOAD = { api: 'pmem load through the TLB' };
+const MAPPED_STORE = { api: 'pmem store through the TLB' };
 
 /** pfn_valid(): false for these pfns (no memmap); 152d7bd80dca falls back when true. */
 export const pfn_valid = (_pfn: number): boolean => false;
