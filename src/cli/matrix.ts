@@ -54,6 +54,9 @@ export interface MatrixRun {
   elapsedMs: number;
   /** Signatures of the findings of this run. */
   findings: string[];
+  /** The bounds it ran under, when given (`--max-steps`, `--max-faults`): complete up to them. */
+  maxSteps?: number;
+  maxFaults?: number;
 }
 
 export interface MatrixOccurrence {
@@ -102,9 +105,6 @@ export interface FindingBrief {
 export interface RunRecord extends MatrixRun {
   stopReason?: string;
   briefs: FindingBrief[];
-  /** The bounds its tokens replay under, when given (`--max-steps`, `--max-faults`). */
-  maxSteps?: number;
-  maxFaults?: number;
 }
 
 export interface MatrixResult extends MatrixJson {
@@ -418,14 +418,15 @@ export function aggregate(
   }
   return {
     versions: plan.kernels.map((k) => k.name),
-    runs: records.map(({ kernel, fs, scenario, complete, executions, elapsedMs, findings }) => ({
-      kernel,
-      fs,
-      scenario,
-      complete,
-      executions,
-      elapsedMs,
-      findings,
+    runs: records.map((r) => ({
+      kernel: r.kernel,
+      fs: r.fs,
+      scenario: r.scenario,
+      complete: r.complete,
+      executions: r.executions,
+      elapsedMs: r.elapsedMs,
+      findings: r.findings,
+      ...boundsOf(r),
     })),
     findings: [...findings.values()],
     filesystems: plan.filesystems,

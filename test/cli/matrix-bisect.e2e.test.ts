@@ -95,6 +95,8 @@ describe('faultline matrix', () => {
     // a shared store needs two faults: at one, each writer livelocks; the occurrence says so
     const livelock = one.findings.find((f: { kind: string }) => f.kind === 'livelock');
     expect(livelock.occurrences[0]).toMatchObject({ kernel: 'v4.4', fs: 'xfs', maxFaults: 1 });
+    // so does the run: complete means complete up to the bound
+    expect(one.runs).toEqual([expect.objectContaining({ complete: true, maxFaults: 1 })]);
     // the text report's replay command carries the bound and reproduces the livelock
     const text = faultline([...args, '--max-faults', '1', '--workers', '1']).stdout;
     const m = /replay: +faultline (replay .*)$/m.exec(text);
@@ -106,6 +108,7 @@ describe('faultline matrix', () => {
     // without the bound: no livelock
     const free = untimed(faultline([...args, '--format', 'json', '--workers', '1']).stdout);
     expect(free.findings.map((f: { kind: string }) => f.kind)).not.toContain('livelock');
+    expect(free.runs[0]).not.toHaveProperty('maxFaults');
   }, 60_000);
 
   it('on Ctrl-C writes partial results and a checkpoint, and resumes from it', async () => {
