@@ -1,7 +1,8 @@
 // Summarises the sweep files (sweep.ts) into the tables of docs/findings.md: per version, the
 // distinct findings by signature with their first witness; per version and scenario, the kinds
 // found on ext4 but not on XFS and the other way round; and the runs at a smaller fault bound
-// (sweep-f2.jsonl, sweep-commit-f2.jsonl) against the same scenarios at the default bound.
+// (sweep-f2.jsonl, sweep-commit-f2.jsonl) against the same scenarios at the default bound, and
+// the runs with the atomic MMU walk (sweep-commit-f2-atomic.jsonl) against the ptl walk's.
 //   npx tsx test/linux/ext4/summarize.ts > /tmp/ext4-tables.md
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -201,19 +202,64 @@ function comparison(ext4: RunLine[], xfs: RunLine[]): string {
 /** The scenario a bounded run (`-f<n>`) repeats at the default fault bound. */
 const unbounded = (scenario: string): string => scenario.replace(/-f[0-9]+$/, '');
 
+/** What a table compares its runs with: the run each is set against, and the column labels. */
+interface Against {
+  baseOf: (l: RunLine, base: RunLine[]) => RunLine | undefined;
+  columns: { same: string; onlyHere: string; onlyThere: string; complete: string };
+  sameText: string;
+  diffText: string;
+}
+
+const AT_FIVE_FAULTS: Against = {
+  baseOf: (l, base) => base.find((b) => b.version === l.version && b.scenario === unbounded(l.scenario)),
+  columns: {
+    same: 'the same at 5 faults: complete',
+    onlyHere: 'at the smaller bound only',
+    onlyThere: 'at 5 faults only',
+    complete: 'complete (smaller / 5)',
+  },
+  sameText: 'Every run found the same signatures at both bounds.',
+  diffText: 'Signatures found at one bound only (per version and scenario):',
+};
+
+/** Runs with `mmu.walk: atomic` (names end in `-atomic`) against the same scenario with the ptl
+ *  walk: at the same fault bound where that ran, else at 5 faults. */
+const WITH_THE_PTL_WALK: Against = {
+  baseOf: (l, base) => {
+    const ptl = l.scenario.replace(/-atomic$/, '');
+    return (
+      base.find((b) => b.version === l.version && b.scenario === ptl) ??
+      base.find((b) => b.version === l.version && b.scenario === unbounded(ptl))
+    );
+  },
+  columns: {
+    same: 'the same with the ptl walk: complete',
+    onlyHere: 'atomic walk only',
+    onlyThere: 'ptl walk only',
+    complete: 'complete (atomic / ptl)',
+  },
+  sameText: 'Every run found the same signatures with both walks.',
+  diffText:
+    'Signatures found with one walk only (per version and scenario, named as the ptl run it is compared with):',
+};
+
 /**
  * Runs at a smaller fault bound (`sweep.ts --max-faults`) against the same scenarios at the
  * default bound: coverage, then every signature one found and the other did not, per run.
  */
-function boundComparison(bounded: RunLine[], base: RunLine[], title: string): string {
+function boundComparison(
+  bounded: RunLine[],
+  base: RunLine[],
+  title: string,
+  against: Against = AT_FIVE_FAULTS,
+): string {
   const out: string[] = [
     `### ${title}`,
     '',
-    '| version | scenarios | explored completely | within budget | executions | the same at 5 faults: complete |',
+    `| version | scenarios | explored completely | within budget | executions | ${against.columns.same} |`,
     '|---|---|---|---|---|---|',
   ];
-  const baseOf = (l: RunLine) =>
-    base.find((b) => b.version === l.version && b.scenario === unbounded(l.scenario));
+  const baseOf = (l: RunLine) => against.baseOf(l, base);
   for (const v of allVersions.map((x) => x.name)) {
     const runs = bounded.filter((l) => l.version === v);
     if (!runs.length) continue;
@@ -233,19 +279,19 @@ function boundComparison(bounded: RunLine[], base: RunLine[], title: string): st
     const onlyThere = [...there].filter((x) => !here.has(x)).sort();
     if (onlyHere.length || onlyThere.length)
       diffs.push(
-        `| ${l.version} | ${unbounded(l.scenario).replace(/^ext4-/, '')} | ${onlyHere.map((x) => `\`${md(x)}\``).join(', ')} | ${onlyThere.map((x) => `\`${md(x)}\``).join(', ')} | ${l.complete ? 'yes' : 'no'} / ${b.complete ? 'yes' : 'no'} |`,
+        `| ${l.version} | ${b.scenario.replace(/^ext4-/, '')} | ${onlyHere.map((x) => `\`${md(x)}\``).join(', ')} | ${onlyThere.map((x) => `\`${md(x)}\``).join(', ')} | ${l.complete ? 'yes' : 'no'} / ${b.complete ? 'yes' : 'no'} |`,
       );
   }
   out.push('');
   if (diffs.length)
     out.push(
-      'Signatures found at one bound only (per version and scenario):',
+      against.diffText,
       '',
-      '| version | scenario | at the smaller bound only | at 5 faults only | complete (smaller / 5) |',
+      `| version | scenario | ${against.columns.onlyHere} | ${against.columns.onlyThere} | ${against.columns.complete} |`,
       '|---|---|---|---|---|',
       ...diffs,
     );
-  else out.push('Every run found the same signatures at both bounds.');
+  else out.push(against.sameText);
   out.push('', 'Witnesses (fewest preemptions), per signature and version:', '');
   const versions = allVersions.map((x) => x.name).filter((v) => bounded.some((l) => l.version === v));
   const sigs = [...new Set(bounded.flatMap((l) => l.findings.map((f) => f.signature)))].sort();
@@ -267,6 +313,7 @@ const ext4c = load('sweep-commit.jsonl');
 const xfs = load('sweep-xfs.jsonl');
 const ext4f = load('sweep-f2.jsonl');
 const ext4cf = load('sweep-commit-f2.jsonl');
+const ext4cfa = load('sweep-commit-f2-atomic.jsonl');
 process.stdout.write(
   `${table(ext4, 'ext4, pairs of actions (`sweep.jsonl`)')}\n\n${table(ext4c, 'ext4, pairs of actions plus a jbd2 commit (`sweep-commit.jsonl`)', ext4)}\n`,
 );
@@ -278,4 +325,8 @@ if (ext4f.length)
 if (ext4cf.length)
   process.stdout.write(
     `\n${boundComparison(ext4cf, ext4c, 'ext4 with a jbd2 commit, the incomplete pairs again at two faults per access (`sweep-commit-f2.jsonl`)')}\n`,
+  );
+if (ext4cfa.length)
+  process.stdout.write(
+    `\n${boundComparison(ext4cfa, [...ext4cf, ...ext4c], 'ext4 with a jbd2 commit, the last incomplete pairs with the atomic MMU walk (`sweep-commit-f2-atomic.jsonl`)', WITH_THE_PTL_WALK)}\n`,
   );
