@@ -252,6 +252,9 @@ function boundComparison(
   base: RunLine[],
   title: string,
   against: Against = AT_FIVE_FAULTS,
+  /** `version signature` of every finding of the other runs to tell apart what is new: a
+   *  signature found only by this table's runs is marked (new). */
+  elsewhere?: Set<string>,
 ): string {
   const out: string[] = [
     `### ${title}`,
@@ -279,7 +282,7 @@ function boundComparison(
     const onlyThere = [...there].filter((x) => !here.has(x)).sort();
     if (onlyHere.length || onlyThere.length)
       diffs.push(
-        `| ${l.version} | ${b.scenario.replace(/^ext4-/, '')} | ${onlyHere.map((x) => `\`${md(x)}\``).join(', ')} | ${onlyThere.map((x) => `\`${md(x)}\``).join(', ')} | ${l.complete ? 'yes' : 'no'} / ${b.complete ? 'yes' : 'no'} |`,
+        `| ${l.version} | ${b.scenario.replace(/^ext4-/, '')} | ${onlyHere.map((x) => `\`${md(x)}\`${elsewhere && !elsewhere.has(`${l.version} ${x}`) ? ' (new)' : ''}`).join(', ')} | ${onlyThere.map((x) => `\`${md(x)}\``).join(', ')} | ${l.complete ? 'yes' : 'no'} / ${b.complete ? 'yes' : 'no'} |`,
       );
   }
   out.push('');
@@ -328,5 +331,5 @@ if (ext4cf.length)
   );
 if (ext4cfa.length)
   process.stdout.write(
-    `\n${boundComparison(ext4cfa, [...ext4cf, ...ext4c], 'ext4 with a jbd2 commit, the last incomplete pairs with the atomic MMU walk (`sweep-commit-f2-atomic.jsonl`)', WITH_THE_PTL_WALK)}\n`,
+    `\n${boundComparison(ext4cfa, [...ext4cf, ...ext4c], 'ext4 with a jbd2 commit, the last incomplete pairs with the atomic MMU walk (`sweep-commit-f2-atomic.jsonl`)', WITH_THE_PTL_WALK, new Set([ext4, ext4c, ext4f, ext4cf].flat().flatMap((l) => l.findings.map((f) => `${l.version} ${f.signature}`))))}\n`,
   );
