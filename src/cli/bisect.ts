@@ -18,6 +18,7 @@ import {
   runTarget,
   type Target,
   withFaultBound,
+  withMmuWalk,
   withStepBound,
 } from './target.js';
 
@@ -34,6 +35,8 @@ export interface BisectRequest {
   finding?: string;
   /** `--max-faults`, when given. */
   maxFaults?: number;
+  /** `--mmu-walk`, when given. */
+  mmuWalk?: string;
 }
 
 export interface BisectStep {
@@ -103,10 +106,14 @@ export function runBisect(
         `to ${to.name}${req.fixed ? ' (with --fixed: from --bad to --good)' : ' (from --good to --bad)'}`,
     );
   const target = (kernel: VersionInfo): Target =>
-    withFaultBound(
+    withMmuWalk(
       p,
-      withStepBound({ scenario: req.scenario, scenarioRef: req.scenarioRef, kernel, fs: req.fs }, budget),
-      req.maxFaults,
+      withFaultBound(
+        p,
+        withStepBound({ scenario: req.scenario, scenarioRef: req.scenarioRef, kernel, fs: req.fs }, budget),
+        req.maxFaults,
+      ),
+      req.mmuWalk,
     );
   const steps: BisectStep[] = [];
   let interrupted = false;

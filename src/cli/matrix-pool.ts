@@ -15,7 +15,7 @@ import {
   writeCheckpoint,
 } from './matrix.js';
 import type { Provider } from './provider.js';
-import type { Budget } from './target.js';
+import { type Budget, settingsOf } from './target.js';
 
 /** What a pool worker is sent for one run. */
 export interface CellTask {
@@ -26,6 +26,8 @@ export interface CellTask {
   scenarioRef: string;
   /** The target's `--max-faults` (already in the scenario's limits), for its replay commands. */
   maxFaults?: number;
+  /** The target's `--mmu-walk` (already in the scenario's `mmu`), for its replay commands. */
+  mmuWalk?: string;
   budget: Budget;
 }
 
@@ -89,7 +91,7 @@ export async function runMatrixPool(
                 fs: t.fs,
                 scenario: t.scenario,
                 scenarioRef: t.scenarioRef,
-                ...(t.maxFaults !== undefined ? { maxFaults: t.maxFaults } : {}),
+                ...settingsOf({ maxFaults: t.maxFaults, mmuWalk: t.mmuWalk }),
                 budget,
               };
               w.postMessage(task);

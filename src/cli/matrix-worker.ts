@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runCell } from './matrix.js';
 import type { CellReply, CellTask } from './matrix-pool.js';
 import { loadProvider } from './provider.js';
+import { settingsOf } from './target.js';
 
 const { spec, flag } = workerData as { spec: string | undefined; flag: SharedArrayBuffer };
 const stop = new Int32Array(flag);
@@ -21,7 +22,7 @@ parentPort!.on('message', (task: CellTask) => {
         fs: task.fs,
         scenario: task.scenario,
         scenarioRef: task.scenarioRef,
-        ...(task.maxFaults !== undefined ? { maxFaults: task.maxFaults } : {}),
+        ...settingsOf({ maxFaults: task.maxFaults, mmuWalk: task.mmuWalk }),
       },
       key: `${kernel.name}|${task.fs}|${task.scenario.name}`,
     };

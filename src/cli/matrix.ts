@@ -11,10 +11,10 @@ import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
 import {
   type Budget,
-  boundsOf,
   type RunHooks,
   replayCommand,
   runTarget,
+  settingsOf,
   type Target,
   withStepBound,
 } from './target.js';
@@ -27,6 +27,8 @@ export interface MatrixPlan {
   shard?: Shard;
   /** `--max-faults`, when given: already in the scenarios' limits; replay commands carry it. */
   maxFaults?: number;
+  /** `--mmu-walk`, when given: already in the scenarios' `mmu`; replay commands carry it. */
+  mmuWalk?: string;
 }
 
 /** Shard `index` (1-based) of `count`, as `--shard I/N` names it. */
@@ -54,9 +56,11 @@ export interface MatrixRun {
   elapsedMs: number;
   /** Signatures of the findings of this run. */
   findings: string[];
-  /** The bounds it ran under, when given (`--max-steps`, `--max-faults`): complete up to them. */
+  /** What it ran under, when given (`--max-steps`, `--max-faults`, `--mmu-walk`): complete up
+   *  to the bounds, with that walk. */
   maxSteps?: number;
   maxFaults?: number;
+  mmuWalk?: string;
 }
 
 export interface MatrixOccurrence {
@@ -64,9 +68,10 @@ export interface MatrixOccurrence {
   fs: string;
   scenario: string;
   token: string;
-  /** The bounds the token replays under, when the run was given them (`--max-steps`, `--max-faults`). */
+  /** What the token replays under, when the run was given it (`--max-steps`, `--max-faults`, `--mmu-walk`). */
   maxSteps?: number;
   maxFaults?: number;
+  mmuWalk?: string;
 }
 
 export interface MatrixFinding {
@@ -195,7 +200,7 @@ function planCells(plan: MatrixPlan): MatrixCell[] {
             scenarioRef: ref,
             kernel,
             fs,
-            ...(plan.maxFaults !== undefined ? { maxFaults: plan.maxFaults } : {}),
+            ...settingsOf({ maxFaults: plan.maxFaults, mmuWalk: plan.mmuWalk }),
           },
           key: `${kernel.name}|${fs}|${scenario.name}`,
         });
@@ -307,7 +312,7 @@ export function runCell(
     findings: briefs.map((b) => b.signature),
     briefs,
   };
-  Object.assign(rec, boundsOf(t));
+  Object.assign(rec, settingsOf(t));
   if (result.stopReason) rec.stopReason = result.stopReason;
   return rec;
 }
@@ -410,7 +415,7 @@ export function aggregate(
         fs: r.fs,
         scenario: r.scenario,
         token: b.token,
-        ...boundsOf(r),
+        ...settingsOf(r),
       });
       const w = witnesses.get(b.signature);
       if (!w || (b.token && (!w.token || b.preemptions < w.preemptions))) witnesses.set(b.signature, b);
@@ -426,7 +431,7 @@ export function aggregate(
       executions: r.executions,
       elapsedMs: r.elapsedMs,
       findings: r.findings,
-      ...boundsOf(r),
+      ...settingsOf(r),
     })),
     findings: [...findings.values()],
     filesystems: plan.filesystems,

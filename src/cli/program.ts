@@ -35,15 +35,17 @@ import { checkOutPath, mergeShards, parseShard, type ShardCommand, writeShardFil
 import { colorEnabled, makeStyle, type Style } from './style.js';
 import {
   type Budget,
-  boundsOf,
   faultBounded,
   resolveFs,
   resolveKernel,
   resolveScenario,
   runTarget,
+  settingsOf,
   type Target,
   tokenTarget,
+  walked,
   withFaultBound,
+  withMmuWalk,
   withStepBound,
 } from './target.js';
 import { kernelOfTrace, readTraceFile, writeTraceFiles } from './trace-out.js';
@@ -119,7 +121,12 @@ interface TokenTargetOpts {
   fs?: string;
   maxSteps?: number;
   maxFaults?: number;
+  mmuWalk?: string;
 }
+
+const MMU_WALK_HELP =
+  "DAX model: how a CPU's access through the page tables is ordered against a zap, 'ptl' (hold the " +
+  "page-table lock; the default) or 'atomic' (two lock-free steps; docs/soundness.md)";
 
 function tokenTargetOptions(cmd: Command, verb: string): Command {
   return cmd
@@ -136,9 +143,13 @@ function tokenTargetOptions(cmd: Command, verb: string): Command {
       `faults one load or store may take before a livelock finding (as the run that printed the token had it)`,
       integer('--max-faults', 1),
     )
+    .option(
+      '--mmu-walk <walk>',
+      'the MMU walk (as the run that printed the token had it; a trace file records it)',
+    )
     .addHelpText(
       'after',
-      `\nA token ${verb} only under the bounds it was found with; printed replay commands carry them.`,
+      `\nA token ${verb} only under the bounds and the MMU walk it was found with; printed replay commands carry them.`,
     );
 }
 
@@ -149,13 +160,16 @@ function tokenTargetOf(p: Provider, o: TokenTargetOpts, verb: string): Target {
   return tokenTarget(p, { ...o, scenario: o.scenario });
 }
 
-/** `--max-faults` of the commands that run one scenario at a time (explore names its own). */
+/** `--max-faults` and `--mmu-walk` of the commands that run one scenario at a time (explore
+ *  names its own `--max-faults`). */
 function faultBoundOption(cmd: Command): Command {
-  return cmd.option(
-    '--max-faults <n>',
-    "DAX model: faults one load or store may take before it is a livelock finding (default: the scenario's limits.maxFaults, else 5)",
-    integer('--max-faults', 1),
-  );
+  return cmd
+    .option(
+      '--max-faults <n>',
+      "DAX model: faults one load or store may take before it is a livelock finding (default: the scenario's limits.maxFaults, else 5)",
+      integer('--max-faults', 1),
+    )
+    .option('--mmu-walk <walk>', `${MMU_WALK_HELP}; replaces the scenario's mmu.walk`);
 }
 
 function budgetOptions(cmd: Command, exhaustiveByDefault = true): Command {
@@ -417,23 +431,28 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           races?: boolean;
           minimize: boolean;
           maxFaults?: number;
+          mmuWalk?: string;
         },
       ) => {
         const p = await provider();
         const scenario = resolveScenario(p, ref);
         const budget = budgetOf(o);
-        const target = withFaultBound(
+        const target = withMmuWalk(
           p,
-          withStepBound(
-            {
-              scenario,
-              scenarioRef: ref,
-              kernel: resolveKernel(p, o.kernel),
-              fs: resolveFs(p, scenario, o.fs),
-            },
-            budget,
+          withFaultBound(
+            p,
+            withStepBound(
+              {
+                scenario,
+                scenarioRef: ref,
+                kernel: resolveKernel(p, o.kernel),
+                fs: resolveFs(p, scenario, o.fs),
+              },
+              budget,
+            ),
+            o.maxFaults,
           ),
-          o.maxFaults,
+          o.mmuWalk,
         );
         if (o.races && ((budget.mode ?? 'dpor') !== 'dpor' || budget.maxPreemptions !== undefined))
           throw new UsageError(
@@ -506,23 +525,25 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           out?: string;
           timings?: boolean;
           maxFaults?: number;
+          mmuWalk?: string;
         },
       ) => {
         const p = await provider();
         const all = (v: string[] | undefined, word: string) =>
           v === undefined || (v.length === 1 && v[0] === word);
         const n = o.maxFaults;
+        const walk = o.mmuWalk;
         const plan: MatrixPlan = {
           kernels: all(o.kernels, 'all') ? p.versions : o.kernels!.map((k) => resolveKernel(p, k)),
           filesystems: all(o.fs, 'all') ? p.filesystems : o.fs!.map((f) => checkFs(p, f)),
           scenarios: (all(o.scenarios, 'suite')
             ? p.scenarios.map((scenario) => ({ scenario, ref: scenario.name }))
             : o.scenarios!.map((ref) => ({ scenario: resolveScenario(p, ref), ref }))
-          ).map(({ scenario, ref }) => ({
-            scenario: n === undefined ? scenario : faultBounded(p, scenario, n),
-            ref,
-          })),
-          ...(n !== undefined ? { maxFaults: n } : {}),
+          ).map(({ scenario, ref }) => {
+            const bounded = n === undefined ? scenario : faultBounded(p, scenario, n);
+            return { scenario: walk === undefined ? bounded : walked(p, bounded, walk), ref };
+          }),
+          ...settingsOf({ maxFaults: n, mmuWalk: walk }),
         };
         if (!plan.scenarios.length)
           throw new UsageError(`no scenarios to run (the ${p.name} provider has no built-in suite)`);
@@ -579,6 +600,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           fixed?: boolean;
           finding?: string;
           maxFaults?: number;
+          mmuWalk?: string;
           format: Format;
         },
       ) => {
@@ -594,6 +616,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           fixed: o.fixed === true,
           finding: o.finding,
           maxFaults: o.maxFaults,
+          mmuWalk: o.mmuWalk,
         };
         const b = await withRun(budget, (hooks) =>
           runBisect(p, req, budget, {
@@ -647,9 +670,13 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         };
         Object.assign(
           target,
-          boundsOf({ maxSteps: o.maxSteps ?? context.maxSteps, maxFaults: context.maxFaults }),
+          settingsOf({
+            maxSteps: o.maxSteps ?? context.maxSteps,
+            maxFaults: context.maxFaults,
+            mmuWalk: context.mmuWalk,
+          }),
         );
-        target = withFaultBound(p, target, o.maxFaults);
+        target = withMmuWalk(p, withFaultBound(p, target, o.maxFaults), o.mmuWalk);
       }
       tokenParts(token); // a malformed token is a usage error, before any model is built
       const result = replayTarget(p, target, token, {
@@ -687,7 +714,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           'faults one load or store may take before it is a livelock finding (default 5); ' +
             'scenario names then end in :f<n>',
           integer('--max-faults', 1),
-        ),
+        )
+        .option('--mmu-walk <walk>', MMU_WALK_HELP),
     )
       .addOption(formatOption(['text', 'json', 'markdown']))
       .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
@@ -711,6 +739,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           kernel?: string;
           fs?: string;
           maxFaults?: number;
+          mmuWalk?: string;
           format: Format;
           checkpoint?: string;
           workers?: number;
@@ -738,7 +767,11 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         const plan: MatrixPlan = {
           kernels: [resolveKernel(p, o.kernel)],
           filesystems: [checkFs(p, o.fs ?? p.filesystems[0])],
-          scenarios: scenarios.map((scenario) => ({ scenario, ref: scenario.name })),
+          scenarios: scenarios.map((scenario) => ({
+            scenario: o.mmuWalk === undefined ? scenario : walked(p, scenario, o.mmuWalk),
+            ref: scenario.name,
+          })),
+          ...settingsOf({ mmuWalk: o.mmuWalk }),
         };
         const budget = budgetOf(o);
         const m = await runPlan(p, plan, budget, o, 'explore', (c) => c.target.scenario.name);

@@ -51,6 +51,8 @@ export interface Provider {
   }): Scenario[];
   /** The scenario `limits` fields its models honour (`maxFaults` for `--max-faults`). */
   scenarioLimits: readonly string[];
+  /** The values of a scenario's `mmu.walk` its models honour (for `--mmu-walk`); none: no choice. */
+  mmuWalks: readonly string[];
   /** The scenario of that space a name stands for (`page:load|write:hole:f2`); undefined if none. */
   spaceScenarioNamed?(name: string): Scenario | undefined;
 }
@@ -65,6 +67,8 @@ export interface ProviderModule {
   filesystems?: readonly string[];
   /** The scenario `limits` fields buildModel honours (src/workload: `maxFaults`); none when absent. */
   scenarioLimits?: readonly string[];
+  /** The values of `mmu.walk` buildModel honours (src/workload: `ptl`, `atomic`); none when absent. */
+  mmuWalks?: readonly string[];
   /** Display name. */
   name?: string;
   /** The generated scenario space of `explore` (the DAX model's: every multiset of N actions). */
@@ -88,6 +92,7 @@ export function fromModule(mod: ProviderModule, name: string, spec: string | und
     filesystems: [...(mod.filesystems ?? ['ext4', 'xfs'])],
     scenarios: listOf(mod.builtinScenarios),
     scenarioLimits: [...(mod.scenarioLimits ?? [])],
+    mmuWalks: [...(mod.mmuWalks ?? [])],
     buildModel: (scenario, target) => mod.buildModel(scenario, target),
     ...(mod.scenarioSpace ? { scenarioSpace: mod.scenarioSpace } : {}),
     ...(mod.spaceScenarioNamed ? { spaceScenarioNamed: mod.spaceScenarioNamed } : {}),

@@ -9,16 +9,12 @@ import { checkFs, DEFAULT_PROVIDER, type KernelRef, type Provider, type VersionI
 import { loadScenarioFile } from './scenario-file.js';
 import type { Scenario } from './scenario-schema.js';
 
-export interface Target {
+export interface Target extends TokenSettings {
   scenario: Scenario;
   /** How the user named the scenario (a built-in name or a file path), for replay commands. */
   scenarioRef: string;
   kernel: VersionInfo;
   fs: string;
-  /** The run's steps per thread (`--max-steps`), when given: its tokens replay only under it. */
-  maxSteps?: number;
-  /** `--max-faults`, when given (already in `scenario.limits`): its tokens replay only under it. */
-  maxFaults?: number;
 }
 
 /** Exploration settings shared by check, matrix and bisect. */
@@ -107,17 +103,24 @@ export function buildTargetModel(p: Provider, t: Target): Model {
   }
 }
 
-/** The bounds a token replays under (`--max-steps`, `--max-faults`), where a run was given them. */
-export interface TokenBounds {
+/**
+ * What a token replays only under, where the run was given it on the command line: the steps per
+ * thread (`--max-steps`), the faults per access (`--max-faults`, put in the scenario's
+ * `limits.maxFaults`) and the MMU walk (`--mmu-walk`, put in its `mmu.walk`). A token is a list
+ * of scheduling choices: under another bound or walk the steps differ, and it does not fit.
+ */
+export interface TokenSettings {
   maxSteps?: number;
   maxFaults?: number;
+  mmuWalk?: string;
 }
 
-/** Just the bounds that are set: records of unbounded runs gain no keys. */
-export function boundsOf(x: TokenBounds): TokenBounds {
-  const b: TokenBounds = {};
+/** Just the settings that are set: records of runs given none gain no keys. */
+export function settingsOf(x: TokenSettings): TokenSettings {
+  const b: TokenSettings = {};
   if (x.maxSteps !== undefined) b.maxSteps = x.maxSteps;
   if (x.maxFaults !== undefined) b.maxFaults = x.maxFaults;
+  if (x.mmuWalk !== undefined) b.mmuWalk = x.mmuWalk;
   return b;
 }
 
@@ -127,7 +130,7 @@ export function boundsOf(x: TokenBounds): TokenBounds {
  */
 export function tokenTarget(
   p: Provider,
-  ref: { scenario: string; kernel?: string; fs?: string } & TokenBounds,
+  ref: { scenario: string; kernel?: string; fs?: string } & TokenSettings,
 ): Target {
   const scenario = resolveScenario(p, ref.scenario);
   const t: Target = {
@@ -135,9 +138,9 @@ export function tokenTarget(
     scenarioRef: ref.scenario,
     kernel: resolveKernel(p, ref.kernel),
     fs: resolveFs(p, scenario, ref.fs),
-    ...boundsOf({ maxSteps: ref.maxSteps }),
+    ...settingsOf({ maxSteps: ref.maxSteps }),
   };
-  return withFaultBound(p, t, ref.maxFaults);
+  return withMmuWalk(p, withFaultBound(p, t, ref.maxFaults), ref.mmuWalk);
 }
 
 /** The target as the run with this budget sees it: with the budget's step bound, if any. */
@@ -161,6 +164,23 @@ export function faultBounded(p: Provider, s: Scenario, n: number): Scenario {
       `--max-faults: the ${p.name} provider's models have no fault bound (they honour no limits.maxFaults)`,
     );
   return { ...s, limits: { ...s.limits, maxFaults: n } };
+}
+
+/** The target under `--mmu-walk walk`, when given: the scenario's `mmu.walk` replaced. */
+export function withMmuWalk(p: Provider, t: Target, walk: string | undefined): Target {
+  if (walk === undefined) return t;
+  return { ...t, scenario: walked(p, t.scenario, walk), mmuWalk: walk };
+}
+
+/** The scenario with `mmu.walk` set to `walk`, if the provider's models have that walk. */
+export function walked(p: Provider, s: Scenario, walk: string): Scenario {
+  if (!p.mmuWalks.includes(walk))
+    throw new UsageError(
+      p.mmuWalks.length
+        ? `--mmu-walk: expected one of ${p.mmuWalks.map((w) => `'${w}'`).join(', ')}, got '${walk}'`
+        : `--mmu-walk: the ${p.name} provider's models have no MMU walk to choose (they honour no mmu.walk)`,
+    );
+  return { ...s, mmu: { ...s.mmu, walk: walk as NonNullable<Scenario['mmu']>['walk'] } };
 }
 
 export function checkOptions(b: Budget, hooks: RunHooks = {}): CheckOptions {
@@ -206,5 +226,6 @@ export function replayCommand(p: Provider, t: Target, token: string): string {
   // does not fit.
   if (t.maxSteps !== undefined) parts.push('--max-steps', String(t.maxSteps));
   if (t.maxFaults !== undefined) parts.push('--max-faults', String(t.maxFaults));
+  if (t.mmuWalk !== undefined) parts.push('--mmu-walk', t.mmuWalk);
   return parts.map(shellQuote).join(' ');
 }

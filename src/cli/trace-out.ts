@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { findingReport } from './format/findings.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
-import { boundsOf, buildTargetModel, replayCommand, type Target } from './target.js';
+import { buildTargetModel, replayCommand, settingsOf, type Target } from './target.js';
 
 /** What `extra.faultline` of a trace file holds. */
 export interface TraceContext {
@@ -22,6 +22,8 @@ export interface TraceContext {
   maxSteps?: number;
   /** The run's `--max-faults`, when given (already in `scenario.limits`; for replay commands). */
   maxFaults?: number;
+  /** The run's `--mmu-walk`, when given (already in `scenario.mmu`; for replay commands). */
+  mmuWalk?: string;
 }
 
 export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
@@ -36,7 +38,7 @@ export function traceFileFor(p: Provider, t: Target, f: Finding): TraceFile {
     kernel: t.kernel.name,
     patches: patchIds(t.kernel),
     fs: t.fs,
-    ...boundsOf(t),
+    ...settingsOf(t),
   };
   tf.extra = { ...(tf.extra ?? {}), faultline: ctx, replay };
   return tf;

@@ -19,9 +19,10 @@ export interface MatrixOccurrence {
   fs: string;
   scenario: string;
   token: string;
-  /** The bounds the token replays under, when the matrix run was given them. */
+  /** The settings the token replays under, when the matrix run was given them. */
   maxSteps?: number;
   maxFaults?: number;
+  mmuWalk?: string;
 }
 
 export interface ViewServerOptions {

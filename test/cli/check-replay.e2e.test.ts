@@ -114,6 +114,34 @@ describe('faultline check', () => {
     expect(printedReplay(r3.stdout).slice(-2)).toEqual(['--max-faults', '1']);
   }, 60_000);
 
+  it('--mmu-walk goes into the scenario, the printed replay command and the trace file', () => {
+    // The atomic walk takes other steps than the ptl walk: its token fits only under it.
+    const dir = tempDir();
+    const trace = join(dir, 'atomic.json');
+    const args = ['check', 'write-fault-vs-write-fault', '--kernel', 'v4.2', '--fs', 'xfs'];
+    const atomic = faultline([...args, '--mmu-walk', 'atomic', '--trace-out', trace], INLINE);
+    expect(atomic.code).toBe(1);
+    expect(atomic.stdout).toContain('stale read');
+    const replay = printedReplay(atomic.stdout);
+    expect(replay.slice(-2)).toEqual(['--mmu-walk', 'atomic']);
+    const r1 = faultline(replay, INLINE);
+    expect(r1.code).toBe(1);
+    expect(r1.stdout).toContain('signature: stale-read||load');
+    const ptl = faultline(replay.slice(0, -2), INLINE);
+    expect(ptl.stdout).not.toContain('signature: stale-read||load');
+    // the trace file records the walk and its replay command carries it
+    const r2 = faultline(['replay', trace], INLINE);
+    expect(r2.code).toBe(1);
+    expect(printedReplay(r2.stdout).slice(-2)).toEqual(['--mmu-walk', 'atomic']);
+    // a walk the model does not have, and a provider with no walk to choose, are usage errors
+    const bad = faultline([...args, '--mmu-walk', 'locked'], INLINE);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--mmu-walk: expected one of 'ptl', 'atomic', got 'locked'");
+    const ex = faultline([...EX, 'check', 'abba', '--mmu-walk', 'atomic'], INLINE);
+    expect(ex.code).toBe(2);
+    expect(ex.stderr).toContain("--mmu-walk: the examples provider's models have no MMU walk to choose");
+  }, 60_000);
+
   it('exits 0 when nothing is found', () => {
     const r = faultline([...EX, 'check', 'counter-locked']);
     expect(r.code).toBe(0);

@@ -58,6 +58,41 @@ describe('faultline explore', () => {
     expect(faultline([...args, '--max-faults', '0']).stderr).toContain('--max-faults');
   }, 120_000);
 
+  it('--mmu-walk explores with that walk, and the occurrences replay under it', () => {
+    const r = faultline([
+      ...base,
+      '--kernel',
+      'v4.3-rc1',
+      '--mmu-walk',
+      'atomic',
+      '--format',
+      'json',
+      '--workers',
+      '1',
+    ]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(
+      j.runs.every((x: { complete: boolean; mmuWalk?: string }) => x.complete && x.mmuWalk === 'atomic'),
+    ).toBe(true);
+    const occ = j.findings.find((f: { kind: string }) => f.kind === 'bad-unlock').occurrences[0];
+    expect(occ.mmuWalk).toBe('atomic');
+    const replay = faultline([
+      'replay',
+      occ.token,
+      '--scenario',
+      occ.scenario,
+      '--kernel',
+      'v4.3-rc1',
+      '--fs',
+      'xfs',
+      '--mmu-walk',
+      'atomic',
+    ]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('WARNING: bad unlock balance detected!');
+  }, 120_000);
+
   it('exits 0 when the space is clean', () => {
     const r = faultline([
       'explore',

@@ -111,6 +111,22 @@ describe('faultline matrix', () => {
     expect(free.runs[0]).not.toHaveProperty('maxFaults');
   }, 60_000);
 
+  it('--mmu-walk runs every scenario with that walk; runs, occurrences and replay commands say so', () => {
+    const args = ['matrix', '--scenarios', 'write-fault-vs-write-fault', '--kernels', 'v4.2', '--fs', 'xfs'];
+    const j = JSON.parse(
+      faultline([...args, '--mmu-walk', 'atomic', '--format', 'json', '--workers', '2']).stdout,
+    );
+    expect(j.runs).toEqual([expect.objectContaining({ complete: true, mmuWalk: 'atomic' })]);
+    const stale = j.findings.find((f: { kind: string }) => f.kind === 'stale-read');
+    expect(stale.occurrences[0]).toMatchObject({ kernel: 'v4.2', mmuWalk: 'atomic' });
+    const text = faultline([...args, '--mmu-walk', 'atomic', '--workers', '1']).stdout;
+    const m = /replay: +faultline (replay .*)$/m.exec(text);
+    expect(m?.[1]).toMatch(/ --mmu-walk atomic$/);
+    // the same matrix with the default walk: no mmuWalk keys
+    const ptl = JSON.parse(faultline([...args, '--format', 'json', '--workers', '1']).stdout);
+    expect(ptl.runs[0]).not.toHaveProperty('mmuWalk');
+  }, 60_000);
+
   it('on Ctrl-C writes partial results and a checkpoint, and resumes from it', async () => {
     const dir = tempDir();
     const cp = join(dir, 'matrix.checkpoint');

@@ -26,6 +26,7 @@ export function examplesProvider(): Provider {
     filesystems: [EXAMPLES_FS],
     scenarios,
     scenarioLimits: [],
+    mmuWalks: [],
     buildModel(scenario): Model {
       const model = examples[scenario.name];
       if (!model)
