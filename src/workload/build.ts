@@ -16,7 +16,7 @@ import {
   runAction,
   syscall_exit,
 } from './actors.js';
-import type { FsName, Scenario } from './scenario.js';
+import { type FsName, mmuWalks, type Scenario } from './scenario.js';
 
 export const DEFAULT_PMD_PAGES = 4;
 
@@ -89,6 +89,11 @@ export function buildModel(s: Scenario, opts: BuildOptions): Model<DaxModelState
     maxFaults: s.limits?.maxFaults ?? MAX_FAULTS_PER_ACCESS,
     walk: s.mmu?.walk ?? 'ptl',
   };
+  // the CLI validates scenario files; a library caller's scenario is checked here
+  if (!mmuWalks.includes(access.walk))
+    throw new Error(
+      `scenario '${s.name}': mmu.walk must be one of ${mmuWalks.join(', ')}, got '${access.walk}'`,
+    );
   const k = kernelOf(opts.kernel);
   const versionName = typeof opts.kernel === 'string' ? opts.kernel : opts.kernel.name;
   const geo = geometryOf(s);

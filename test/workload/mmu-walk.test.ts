@@ -79,6 +79,13 @@ describe('MMU walk', () => {
     expect(r.cpuOutcome).toBe('SIGBUS');
   });
 
+  it('a walk the model does not have is an error naming the scenario', () => {
+    const s = { ...scenario('ptl'), mmu: { walk: 'locked' as MmuWalk } };
+    expect(() => buildModel(s, { kernel: 'v4.4', fs: 'xfs' })).toThrow(
+      "scenario 'store-vs-truncate-ptl': mmu.walk must be one of ptl, atomic, got 'locked'",
+    );
+  });
+
   it('both walks find the same on a fault-vs-truncate pair, the atomic one in fewer executions', () => {
     const runs = (['ptl', 'atomic'] as const).map((walk) => {
       const s = scenario(walk);
