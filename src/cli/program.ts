@@ -162,7 +162,7 @@ function tokenTargetOf(p: Provider, o: TokenTargetOpts, verb: string): Target {
 
 /** `--max-faults` and `--mmu-walk` of the commands that run one scenario at a time (explore
  *  names its own `--max-faults`). */
-function faultBoundOption(cmd: Command): Command {
+function scenarioSettingOptions(cmd: Command): Command {
   return cmd
     .option(
       '--max-faults <n>',
@@ -379,7 +379,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 
   // check -------------------------------------------------------------------------------------
   budgetOptions(
-    faultBoundOption(
+    scenarioSettingOptions(
       program
         .command('check')
         .description('explore one scenario on one kernel and filesystem; print each distinct finding once')
@@ -485,7 +485,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
   // matrix ------------------------------------------------------------------------------------
   shardOptions(
     budgetOptions(
-      faultBoundOption(program.command('matrix'))
+      scenarioSettingOptions(program.command('matrix'))
         .description(
           'the main job: every scenario on every kernel version and filesystem; rows are findings, columns versions',
         )
@@ -562,7 +562,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 
   // bisect ------------------------------------------------------------------------------------
   budgetOptions(
-    faultBoundOption(
+    scenarioSettingOptions(
       program
         .command('bisect')
         .description(
