@@ -84,6 +84,8 @@ describe('docs/findings.md, ext4 section', () => {
         'fl1:0x13,1x17,0x3,1x4,2x2,0x13,1x5,0x14,1x5',
         ['deadlock'],
       ],
+      // the same deadlock from a hole, with the atomic MMU walk (mmu.walk in the scenario file)
+      ['ext4-load-punch-hole-commit-f2-atomic', 'v4.4', 'fl1:0x14,1x20,2x2,0x13,1x3,0x12,1x7', ['deadlock']],
       [
         'ext4-load-store-hole-commit',
         'v4.3-rc1',
