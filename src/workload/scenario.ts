@@ -51,7 +51,7 @@ export interface Scenario {
    *  fault-and-zap chase (findings E5, F12) finite sooner, and completeness means "up to it". */
   limits?: { maxFaults?: number };
   /** How a CPU's access through the page tables is ordered against a zap (default 'ptl'; see
-   *  MmuWalk in actors.ts and docs/soundness.md). */
+   *  MmuWalk above, mmu_access_ptl and mmu_access_atomic in actors.ts, docs/soundness.md). */
   mmu?: { walk?: MmuWalk };
   threads: { name: string; process?: string; actions: Action[] }[];
 }
