@@ -17,8 +17,7 @@ import {
   type RunHooks,
   runTarget,
   type Target,
-  withFaultBound,
-  withMmuWalk,
+  withScenarioSettings,
   withStepBound,
 } from './target.js';
 
@@ -106,14 +105,10 @@ export function runBisect(
         `to ${to.name}${req.fixed ? ' (with --fixed: from --bad to --good)' : ' (from --good to --bad)'}`,
     );
   const target = (kernel: VersionInfo): Target =>
-    withMmuWalk(
+    withScenarioSettings(
       p,
-      withFaultBound(
-        p,
-        withStepBound({ scenario: req.scenario, scenarioRef: req.scenarioRef, kernel, fs: req.fs }, budget),
-        req.maxFaults,
-      ),
-      req.mmuWalk,
+      withStepBound({ scenario: req.scenario, scenarioRef: req.scenarioRef, kernel, fs: req.fs }, budget),
+      req,
     );
   const steps: BisectStep[] = [];
   let interrupted = false;

@@ -35,17 +35,15 @@ import { checkOutPath, mergeShards, parseShard, type ShardCommand, writeShardFil
 import { colorEnabled, makeStyle, type Style } from './style.js';
 import {
   type Budget,
-  faultBounded,
   resolveFs,
   resolveKernel,
   resolveScenario,
   runTarget,
+  scenarioWith,
   settingsOf,
   type Target,
   tokenTarget,
-  walked,
-  withFaultBound,
-  withMmuWalk,
+  withScenarioSettings,
   withStepBound,
 } from './target.js';
 import { kernelOfTrace, readTraceFile, writeTraceFiles } from './trace-out.js';
@@ -437,22 +435,18 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         const p = await provider();
         const scenario = resolveScenario(p, ref);
         const budget = budgetOf(o);
-        const target = withMmuWalk(
+        const target = withScenarioSettings(
           p,
-          withFaultBound(
-            p,
-            withStepBound(
-              {
-                scenario,
-                scenarioRef: ref,
-                kernel: resolveKernel(p, o.kernel),
-                fs: resolveFs(p, scenario, o.fs),
-              },
-              budget,
-            ),
-            o.maxFaults,
+          withStepBound(
+            {
+              scenario,
+              scenarioRef: ref,
+              kernel: resolveKernel(p, o.kernel),
+              fs: resolveFs(p, scenario, o.fs),
+            },
+            budget,
           ),
-          o.mmuWalk,
+          o,
         );
         if (o.races && ((budget.mode ?? 'dpor') !== 'dpor' || budget.maxPreemptions !== undefined))
           throw new UsageError(
@@ -531,19 +525,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         const p = await provider();
         const all = (v: string[] | undefined, word: string) =>
           v === undefined || (v.length === 1 && v[0] === word);
-        const n = o.maxFaults;
-        const walk = o.mmuWalk;
         const plan: MatrixPlan = {
           kernels: all(o.kernels, 'all') ? p.versions : o.kernels!.map((k) => resolveKernel(p, k)),
           filesystems: all(o.fs, 'all') ? p.filesystems : o.fs!.map((f) => checkFs(p, f)),
           scenarios: (all(o.scenarios, 'suite')
             ? p.scenarios.map((scenario) => ({ scenario, ref: scenario.name }))
             : o.scenarios!.map((ref) => ({ scenario: resolveScenario(p, ref), ref }))
-          ).map(({ scenario, ref }) => {
-            const bounded = n === undefined ? scenario : faultBounded(p, scenario, n);
-            return { scenario: walk === undefined ? bounded : walked(p, bounded, walk), ref };
-          }),
-          ...settingsOf({ maxFaults: n, mmuWalk: walk }),
+          ).map(({ scenario, ref }) => ({ scenario: scenarioWith(p, scenario, o), ref })),
+          ...settingsOf({ maxFaults: o.maxFaults, mmuWalk: o.mmuWalk }),
         };
         if (!plan.scenarios.length)
           throw new UsageError(`no scenarios to run (the ${p.name} provider has no built-in suite)`);
@@ -676,7 +665,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
             mmuWalk: context.mmuWalk,
           }),
         );
-        target = withMmuWalk(p, withFaultBound(p, target, o.maxFaults), o.mmuWalk);
+        target = withScenarioSettings(p, target, o);
       }
       tokenParts(token); // a malformed token is a usage error, before any model is built
       const result = replayTarget(p, target, token, {
@@ -768,7 +757,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           kernels: [resolveKernel(p, o.kernel)],
           filesystems: [checkFs(p, o.fs ?? p.filesystems[0])],
           scenarios: scenarios.map((scenario) => ({
-            scenario: o.mmuWalk === undefined ? scenario : walked(p, scenario, o.mmuWalk),
+            scenario: scenarioWith(p, scenario, { mmuWalk: o.mmuWalk }),
             ref: scenario.name,
           })),
           ...settingsOf({ mmuWalk: o.mmuWalk }),

@@ -140,7 +140,7 @@ export function tokenTarget(
     fs: resolveFs(p, scenario, ref.fs),
     ...settingsOf({ maxSteps: ref.maxSteps }),
   };
-  return withMmuWalk(p, withFaultBound(p, t, ref.maxFaults), ref.mmuWalk);
+  return withScenarioSettings(p, t, ref);
 }
 
 /** The target as the run with this budget sees it: with the budget's step bound, if any. */
@@ -148,17 +148,28 @@ export function withStepBound(t: Target, b: Budget): Target {
   return b.maxStepsPerThread === undefined ? t : { ...t, maxSteps: b.maxStepsPerThread };
 }
 
+/** What the command line puts into each scenario it runs: `--max-faults` and `--mmu-walk`. */
+export type ScenarioSettings = Pick<TokenSettings, 'maxFaults' | 'mmuWalk'>;
+
 /**
- * The target under `--max-faults n`, when given: the scenario's `limits.maxFaults` (the DAX
- * model's faults per access before a livelock finding) replaced.
+ * The target under `--max-faults` and `--mmu-walk`, where given: put into its scenario (see
+ * `scenarioWith`) and kept for its replay commands.
  */
-export function withFaultBound(p: Provider, t: Target, n: number | undefined): Target {
-  if (n === undefined) return t;
-  return { ...t, scenario: faultBounded(p, t.scenario, n), maxFaults: n };
+export function withScenarioSettings(p: Provider, t: Target, o: ScenarioSettings): Target {
+  const given = settingsOf({ maxFaults: o.maxFaults, mmuWalk: o.mmuWalk });
+  return { ...t, scenario: scenarioWith(p, t.scenario, o), ...given };
 }
 
-/** The scenario with `limits.maxFaults` set to `n`, if the provider's models honour it. */
-export function faultBounded(p: Provider, s: Scenario, n: number): Scenario {
+/**
+ * The scenario with the settings given: `limits.maxFaults` (the DAX model's faults per access
+ * before a livelock finding) and `mmu.walk` replaced, if the provider's models honour them.
+ */
+export function scenarioWith(p: Provider, s: Scenario, o: ScenarioSettings): Scenario {
+  const bounded = o.maxFaults === undefined ? s : faultBounded(p, s, o.maxFaults);
+  return o.mmuWalk === undefined ? bounded : walked(p, bounded, o.mmuWalk);
+}
+
+function faultBounded(p: Provider, s: Scenario, n: number): Scenario {
   if (!p.scenarioLimits.includes('maxFaults'))
     throw new UsageError(
       `--max-faults: the ${p.name} provider's models have no fault bound (they honour no limits.maxFaults)`,
@@ -166,14 +177,7 @@ export function faultBounded(p: Provider, s: Scenario, n: number): Scenario {
   return { ...s, limits: { ...s.limits, maxFaults: n } };
 }
 
-/** The target under `--mmu-walk walk`, when given: the scenario's `mmu.walk` replaced. */
-export function withMmuWalk(p: Provider, t: Target, walk: string | undefined): Target {
-  if (walk === undefined) return t;
-  return { ...t, scenario: walked(p, t.scenario, walk), mmuWalk: walk };
-}
-
-/** The scenario with `mmu.walk` set to `walk`, if the provider's models have that walk. */
-export function walked(p: Provider, s: Scenario, walk: string): Scenario {
+function walked(p: Provider, s: Scenario, walk: string): Scenario {
   if (!p.mmuWalks.includes(walk))
     throw new UsageError(
       p.mmuWalks.length

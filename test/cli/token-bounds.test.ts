@@ -9,7 +9,7 @@ import {
   resolveScenario,
   runTarget,
   type Target,
-  withFaultBound,
+  withScenarioSettings,
   withStepBound,
 } from '../../src/cli/target.js';
 import { occurrenceTrace, traceForToken } from '../../src/cli/view-command.js';
@@ -19,7 +19,7 @@ async function livelockUnder(scenario: string, fs: string, bounds: { steps?: num
   const s = resolveScenario(p, scenario);
   const plain: Target = { scenario: s, scenarioRef: scenario, kernel: resolveKernel(p, 'v4.4'), fs };
   const budget = bounds.steps === undefined ? {} : { maxStepsPerThread: bounds.steps };
-  const t = withFaultBound(p, withStepBound(plain, budget), bounds.faults);
+  const t = withScenarioSettings(p, withStepBound(plain, budget), { maxFaults: bounds.faults });
   const f = runTarget(p, t, budget).findings.find((x) => x.kind === 'livelock');
   if (!f?.token) throw new Error(`no livelock in ${scenario} under ${JSON.stringify(bounds)}`);
   return { p, plain, t, token: f.token };
