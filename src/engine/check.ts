@@ -49,6 +49,10 @@ export interface CheckResult {
 export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult {
   const mode: Mode =
     opts.maxPreemptions !== undefined && (opts.mode ?? 'dpor') === 'dpor' ? 'bounded' : (opts.mode ?? 'dpor');
+  if (opts.checkpoint && (mode !== 'dpor' || opts.raceCensus))
+    throw new Error(
+      'checkpoints are for DPOR runs without a race census (other modes re-run quickly or keep more state)',
+    );
   const run = new Run(model, opts);
   let complete: boolean;
   let races: RaceCensus | undefined;

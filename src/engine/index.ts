@@ -1,5 +1,6 @@
 // The engine's public API: everything a user needs to write and check a model.
 export { type CheckOptions, type CheckResult, check, type Mode, replay, withoutHistory } from './check.js';
+export { CheckpointMismatch, type CheckpointOptions, type RunCheckpoint } from './checkpoint.js';
 export type { ObjectSnapshot } from './execution.js';
 export { EngineAbort, Execution, type Outcome } from './execution.js';
 export { exploreNaive, type NaiveOptions, type NaiveResult, traceKey } from './explorers/naive.js';

@@ -107,4 +107,11 @@ export interface Monitor {
   endExecution?(x: ExecutionContext, outcome: string): void;
   /** Findings known only from the whole run (e.g. predicted lock-order cycles). */
   endRun?(): FindingSpec[];
+  /**
+   * For a run's checkpoint: what the monitor keeps from one execution to the next, as plain JSON
+   * (null when it keeps nothing). A run with a monitor that lacks it cannot be checkpointed.
+   */
+  saveRun?(): unknown;
+  /** Take back what `saveRun` returned, in a fresh monitor before the run's first execution. */
+  restoreRun?(state: unknown): void;
 }

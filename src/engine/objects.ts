@@ -36,6 +36,14 @@ export interface ThreadObject extends Handle {
 
 export type AnyHandle = Lock | Cell<unknown> | WaitQueue | ThreadObject;
 
+/** A registered object as a checkpoint keeps it (in id order). */
+export interface ObjectEntry {
+  key: string;
+  kind: ObjectKind;
+  cls?: string;
+  ownerless?: boolean;
+}
+
 /** Maps keys to ids, stable across the executions of one run. */
 export class ObjectRegistry {
   private readonly byKey = new Map<string, AnyHandle>();
@@ -47,6 +55,26 @@ export class ObjectRegistry {
 
   handle(id: number): AnyHandle {
     return this.byId[id];
+  }
+
+  /** Every object so far, in id order (for a checkpoint). */
+  entries(): ObjectEntry[] {
+    return this.byId.map((h) =>
+      h.kind === 'lock'
+        ? { key: h.key, kind: h.kind, cls: h.cls, ...(h.ownerless ? { ownerless: true } : {}) }
+        : { key: h.key, kind: h.kind },
+    );
+  }
+
+  /** Register a checkpoint's objects in its order, so each gets the id it had (only when empty). */
+  restore(entries: readonly ObjectEntry[]): void {
+    if (this.byId.length) throw new Error('registry: restore into a registry already in use');
+    for (const e of entries) {
+      if (e.kind === 'lock') this.lock(e.key, e.cls ?? e.key, e.ownerless ?? false);
+      else if (e.kind === 'cell') this.cell(e.key);
+      else if (e.kind === 'queue') this.queue(e.key);
+      else this.thread(e.key);
+    }
   }
 
   intern<H extends AnyHandle>(key: string, kind: H['kind'], make: (id: number) => H): H {

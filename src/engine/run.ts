@@ -1,6 +1,12 @@
 // What every explorer shares: one run's object registry and monitors, findings deduplicated by
 // signature, statistics, and budgets.
 
+import {
+  CheckpointMismatch,
+  type CheckpointOptions,
+  RUN_CHECKPOINT_FORMAT,
+  type RunCheckpoint,
+} from './checkpoint.js';
 import { EngineAbort, Execution, type Outcome } from './execution.js';
 import { type Finding, signatureOf } from './findings.js';
 import type { Model, Monitor } from './model.js';
@@ -44,6 +50,8 @@ export interface RunOptions extends Budget {
   onProgress?: (p: Progress) => void;
   /** Polled between executions; return true to stop (e.g. on Ctrl-C). */
   shouldStop?: () => boolean;
+  /** Save checkpoints of the run, and go on from one (DPOR only). */
+  checkpoint?: CheckpointOptions;
 }
 
 export type ChooseFn = (thread: number, k: number, n: number) => number;
@@ -63,12 +71,74 @@ export class Run<S = any> {
   private readonly found = new Map<string, Finding>();
   private readonly started = performance.now();
   private lastProgress = 0;
+  /** Wall time of the earlier parts of a resumed run. */
+  private readonly priorMs: number = 0;
+  private lastCheckpoint = performance.now();
+  /** The explorer's state from the checkpoint resumed, taken once by the explorer. */
+  private resumeState: unknown;
 
   constructor(
     readonly model: Model<S>,
     readonly opts: RunOptions,
   ) {
     this.monitors = model.monitors?.() ?? [];
+    const cp = opts.checkpoint?.resume;
+    if (cp) {
+      this.restore(cp);
+      this.priorMs = cp.elapsedMs;
+      this.resumeState = cp.explorer;
+    }
+  }
+
+  private restore(cp: RunCheckpoint): void {
+    if (cp.format !== RUN_CHECKPOINT_FORMAT)
+      throw new CheckpointMismatch(`not a run checkpoint (format '${String(cp.format)}')`);
+    if (cp.model !== this.model.name)
+      throw new CheckpointMismatch(`checkpoint of model '${cp.model}', not '${this.model.name}'`);
+    if (cp.monitors.length !== this.monitors.length)
+      throw new CheckpointMismatch(
+        `checkpoint has ${cp.monitors.length} monitor states, the model has ${this.monitors.length} monitors`,
+      );
+    this.registry.restore(cp.registry);
+    Object.assign(this.stats, structuredClone(cp.stats));
+    for (const f of cp.findings) this.found.set(f.signature, structuredClone(f));
+    this.monitors.forEach((m, i) => {
+      if (!m.restoreRun) throw new CheckpointMismatch(`monitor #${i} cannot be restored from a checkpoint`);
+      m.restoreRun(cp.monitors[i]);
+    });
+  }
+
+  /** The explorer's saved state when this run resumes a checkpoint (once; later calls: undefined). */
+  takeResumeState(): unknown {
+    const s = this.resumeState;
+    this.resumeState = undefined;
+    return s;
+  }
+
+  /**
+   * Between executions: save a checkpoint if one is due (`final`: the run stops here, always save).
+   * `explorer` gives the explorer's state as plain JSON, sharing nothing with its live state.
+   */
+  checkpoint(explorer: () => unknown, final = false): void {
+    const c = this.opts.checkpoint;
+    if (!c) return;
+    const now = performance.now();
+    if (!final && now - this.lastCheckpoint < (c.everyMs ?? 60_000)) return;
+    this.lastCheckpoint = now;
+    const monitors = this.monitors.map((m, i) => {
+      if (!m.saveRun) throw new Error(`monitor #${i} cannot be checkpointed (it has no saveRun)`);
+      return m.saveRun();
+    });
+    c.save({
+      format: RUN_CHECKPOINT_FORMAT,
+      model: this.model.name,
+      elapsedMs: this.elapsed(),
+      stats: structuredClone(this.stats),
+      registry: this.registry.entries(),
+      findings: structuredClone(this.findings),
+      monitors,
+      explorer: explorer(),
+    });
   }
 
   execution(choose: ChooseFn, keepTrace = false): Execution<S> {
@@ -98,7 +168,7 @@ export class Run<S = any> {
         this.opts.onProgress({
           executions: st.executions,
           findings: this.found.size,
-          elapsedMs: now - this.started,
+          elapsedMs: this.priorMs + now - this.started,
         });
       }
     }
@@ -202,8 +272,9 @@ export class Run<S = any> {
     return this.stopReason !== undefined;
   }
 
+  /** Wall time of the run, earlier parts of a resumed run included. */
   elapsed(): number {
-    return performance.now() - this.started;
+    return this.priorMs + performance.now() - this.started;
   }
 }
 

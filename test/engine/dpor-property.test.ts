@@ -23,6 +23,7 @@ import {
   type LockMode,
   type Model,
   type Op,
+  type RunCheckpoint,
   read,
   release,
   snapshot,
@@ -276,6 +277,30 @@ describe('DPOR against the naive search on random programs', () => {
 
   it('with choices: same findings, one execution per trace', () => {
     fc.assert(fc.property(programWith(true), sameAsNaive), { numRuns, seed });
+  }, 60_000);
+});
+
+/** Stopped at `at` (a fraction of its executions) and resumed from its checkpoint, a run ends as the whole one. */
+function resumesAsWhole(p: Program, at: number): void {
+  const model = toModel(p);
+  const whole = check(model, { maxExecutions: 20_000 });
+  fc.pre(whole.complete && whole.stats.executions > 1);
+  const stop = 1 + Math.floor(at * (whole.stats.executions - 1));
+  let saved: RunCheckpoint | undefined;
+  check(model, { maxExecutions: stop, checkpoint: { save: (c) => (saved = JSON.parse(JSON.stringify(c))) } });
+  const resumed = check(model, { checkpoint: { resume: saved, save: () => {} } });
+  const { elapsedMs: _a, ...wholeStats } = whole.stats;
+  const { elapsedMs: _b, ...resumedStats } = resumed.stats;
+  expect(resumedStats).toEqual(wholeStats);
+  expect(resumed.findings).toEqual(whole.findings);
+}
+
+describe('DPOR checkpoints on random programs', () => {
+  it('a run stopped anywhere and resumed ends as the uninterrupted one', () => {
+    fc.assert(fc.property(programWith(true), fc.double({ min: 0, max: 1, noNaN: true }), resumesAsWhole), {
+      numRuns,
+      seed,
+    });
   }, 60_000);
 });
 

@@ -19,6 +19,7 @@
 // reversed, so its choices are left open. Choices made before the first step (in a thread's
 // code before its first op) are enumerated around the passes.
 
+import { CheckpointMismatch } from '../checkpoint.js';
 import { ACC_COMMUTE, ACC_SHIFT, ACC_SYNC, ACC_WRITE, accConflict } from '../execution.js';
 import type { Run } from '../run.js';
 
@@ -271,6 +272,92 @@ class HappensBefore {
   }
 }
 
+// ---- checkpoints ---------------------------------------------------------------------------------
+// The state between two executions as plain JSON: the vector of initial choices of the pass, the
+// point where the next execution diverges, and the path with its sleep sets and wakeup trees.
+// Arrays a node shares with its parent's wakeup tree are copied apart: that entry of the parent is
+// never read again (the parent next runs another choice vector, or another branch with its own
+// subtree), so a resumed run explores exactly what the uninterrupted one does.
+
+interface WState {
+  t: number;
+  acc: number[];
+  born: number;
+  cause: number;
+  leaf: boolean;
+  kids: [string, WState[]][];
+}
+
+interface NodeState {
+  sleep: { t: number; acc: number[] }[];
+  wut: WState[];
+  cur: number;
+  curAcc: number[];
+  kids: [string, WState[]][];
+  vals: number[];
+  arity: number[];
+}
+
+interface DporState {
+  initial: number[];
+  divergence: number;
+  stack: NodeState[];
+}
+
+const saveKids = (kids: Map<string, WNode[]>): [string, WState[]][] =>
+  [...kids].map(([k, ns]) => [k, ns.map(saveW)]);
+
+function saveW(n: WNode): WState {
+  return { t: n.t, acc: [...n.acc], born: n.born, cause: n.cause, leaf: n.leaf, kids: saveKids(n.kids) };
+}
+
+// Loading copies everything: the live path is mutated, the checkpoint may be resumed again.
+const loadKids = (kids: [string, WState[]][]): Map<string, WNode[]> =>
+  new Map(kids.map(([k, ns]) => [k, ns.map(loadW)]));
+
+function loadW(n: WState): WNode {
+  return { t: n.t, acc: [...n.acc], born: n.born, cause: n.cause, leaf: n.leaf, kids: loadKids(n.kids) };
+}
+
+function saveState(initial: readonly number[], divergence: number, stack: readonly Node[]): DporState {
+  return {
+    initial: [...initial],
+    divergence,
+    stack: stack.map((n) => ({
+      sleep: n.sleep.map((s) => ({ t: s.t, acc: [...s.acc] })),
+      wut: n.wut.map(saveW),
+      cur: n.cur,
+      curAcc: [...n.curAcc],
+      kids: saveKids(n.kids),
+      vals: [...n.vals],
+      arity: [...n.arity],
+    })),
+  };
+}
+
+function loadStack(state: DporState): Node[] {
+  return state.stack.map((n) => ({
+    sleep: n.sleep.length ? n.sleep.map((x) => ({ t: x.t, acc: [...x.acc] })) : NO_SLEEP,
+    wut: n.wut.length ? n.wut.map(loadW) : NO_BRANCHES,
+    cur: n.cur,
+    curAcc: n.curAcc.length ? [...n.curAcc] : NO_NUMBERS,
+    kids: n.kids.length ? loadKids(n.kids) : NO_KIDS,
+    vals: n.vals.length ? [...n.vals] : NO_NUMBERS,
+    arity: n.arity.length ? [...n.arity] : NO_NUMBERS,
+  }));
+}
+
+function isDporState(x: unknown): x is DporState {
+  const s = x as DporState;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    Array.isArray(s.initial) &&
+    Number.isInteger(s.divergence) &&
+    Array.isArray(s.stack)
+  );
+}
+
 /**
  * Watches where each execution of a pass branches off (for measurements, not used by `check`).
  * `age` is how many executions earlier the wakeup-tree branch it takes was inserted (1: by the
@@ -290,9 +377,11 @@ export function dporPass(
   initial: readonly number[],
   initialArity: number[],
   observer?: DporObserver,
+  resume?: DporState,
 ): boolean {
-  const stack: Node[] = [];
-  let divergence = 0;
+  const stack: Node[] = resume ? loadStack(resume) : [];
+  let divergence = resume?.divergence ?? 0;
+  const state = () => saveState(initial, divergence, stack);
   const hb = new HappensBefore();
   const stepVals: string[] = [];
   // Scratch arrays reused by every step and execution, with their used lengths (never shortened:
@@ -303,7 +392,11 @@ export function dporPass(
   const races: number[] = [];
   let nRaces = 0;
   for (;;) {
-    if (run.exhausted()) return false;
+    if (run.exhausted()) {
+      run.checkpoint(state, true);
+      return false;
+    }
+    run.checkpoint(state);
     // Choices go to the node of the step being run; before the first step, to `initial`.
     let chooser: Node | undefined;
     let ci = 0;
@@ -521,10 +614,16 @@ export function dporPass(
 
 /** Exhaustive exploration: one DPOR pass per vector of choices made before the first step. */
 export function exploreDpor(run: Run, observer?: DporObserver): boolean {
-  const initial: number[] = [];
+  const resumed = run.takeResumeState();
+  if (resumed !== undefined && !isDporState(resumed))
+    throw new CheckpointMismatch('the explorer state is not a DPOR path');
+  const initial: number[] = resumed ? [...resumed.initial] : [];
+  let resume = resumed;
   for (;;) {
     const arity: number[] = [];
-    if (!dporPass(run, initial, arity, observer)) return false;
+    const passed = dporPass(run, initial, arity, observer, resume);
+    resume = undefined;
+    if (!passed) return false;
     initial.length = arity.length;
     for (let i = 0; i < arity.length; i++) initial[i] ??= 0;
     if (!nextVector(initial, arity)) return true;

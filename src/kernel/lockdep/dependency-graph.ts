@@ -35,7 +35,7 @@ export interface Dependency {
   first: Partial<Record<DepKind, FirstSeen>>;
 }
 
-interface Edge {
+export interface Edge {
   from: string;
   to: string;
   bits: number;
@@ -85,6 +85,24 @@ export class DependencyGraph {
     e.first[kind] = first;
     this.count++;
     return true;
+  }
+
+  /** For a checkpoint: every edge in insertion order (sources, then targets), with its kinds. */
+  save(): Edge[] {
+    const r: Edge[] = [];
+    for (const m of this.out.values()) for (const e of m.values()) r.push(structuredClone(e));
+    return r;
+  }
+
+  restore(saved: readonly Edge[]): void {
+    this.out.clear();
+    this.count = 0;
+    for (const e of saved) {
+      let m = this.out.get(e.from);
+      if (!m) this.out.set(e.from, (m = new Map()));
+      m.set(e.to, structuredClone(e));
+      for (const k of KINDS) if (e.bits & BIT[k]) this.count++;
+    }
   }
 
   dependencies(): Dependency[] {

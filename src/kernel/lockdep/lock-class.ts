@@ -28,4 +28,14 @@ export class LockClasses {
   get size(): number {
     return this.used.size;
   }
+
+  /** For a checkpoint: each class with its usage bits, in the order first used. */
+  save(): [string, number][] {
+    return [...this.used];
+  }
+
+  restore(saved: readonly [string, number][]): void {
+    this.used.clear();
+    for (const [cls, u] of saved) this.used.set(cls, u);
+  }
 }

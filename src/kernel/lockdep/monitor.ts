@@ -22,6 +22,7 @@
 // checks; no chain cache.
 
 import {
+  CheckpointMismatch,
   type EngineEvent,
   type ExecutionContext,
   type FindingSpec,
@@ -41,6 +42,7 @@ import {
   type Dependency,
   DependencyGraph,
   depKind,
+  type Edge,
   type FirstSeen,
   type PathStep,
 } from './dependency-graph.js';
@@ -82,6 +84,23 @@ interface Prediction {
 }
 
 const MAX_DEADLOCKS = 64;
+
+/** lockdep's state across executions, as a run's checkpoint keeps it (plain JSON). */
+interface LockdepRunState {
+  execution: number;
+  classes: [string, number][];
+  graph: Edge[];
+  predictions: [string, Prediction][];
+  deadlocks: [
+    string,
+    Omit<Deadlock, 'held' | 'waited' | 'edges' | 'reported'> & {
+      held: string[];
+      waited: string[];
+      edges: string[];
+      reported: string[];
+    },
+  ][];
+}
 
 const edgeKey = (from: string, to: string, kind: string) => `${from}>${to}>${kind}`;
 
@@ -129,6 +148,46 @@ export class LockdepMonitor implements Monitor {
   /** Recursions and cycles reported, by signature, to confirm at the end of the run. */
   private readonly predictions = new Map<string, Prediction>();
   private readonly deadlocks = new Map<string, Deadlock>();
+
+  /** For a run's checkpoint: what accumulates over the executions (the rest is per execution). */
+  saveRun(): LockdepRunState {
+    return {
+      execution: this.execution,
+      classes: this.classes.save(),
+      graph: this.graph.save(),
+      predictions: structuredClone([...this.predictions]),
+      deadlocks: [...this.deadlocks].map(([k, { held, waited, edges, reported, ...d }]) => [
+        k,
+        {
+          ...structuredClone(d),
+          held: [...held],
+          waited: [...waited],
+          edges: [...edges],
+          reported: [...reported],
+        },
+      ]),
+    };
+  }
+
+  restoreRun(state: unknown): void {
+    const s = state as LockdepRunState;
+    if (!s || !Array.isArray(s.graph) || !Array.isArray(s.classes))
+      throw new CheckpointMismatch('the lockdep state is missing or not one');
+    this.execution = s.execution;
+    this.classes.restore(s.classes);
+    this.graph.restore(s.graph);
+    this.predictions.clear();
+    for (const [k, p] of structuredClone(s.predictions)) this.predictions.set(k, p);
+    this.deadlocks.clear();
+    for (const [k, d] of structuredClone(s.deadlocks))
+      this.deadlocks.set(k, {
+        ...d,
+        held: new Set(d.held),
+        waited: new Set(d.waited),
+        edges: new Set(d.edges),
+        reported: new Set(d.reported),
+      });
+  }
 
   /** The dependency graph so far (for reports and lock-graph output). */
   dependencies(): Dependency[] {
