@@ -4,8 +4,9 @@
 // With a checkpoint file, each finished run is saved as it ends; a matrix started again with the
 // same file and options skips the runs already there (after Ctrl-C, a crash, or to re-print).
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Finding } from '../engine/index.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
@@ -278,9 +279,7 @@ function readCheckpoint(file: string, identity: unknown): RunRecord[] {
 
 export function writeCheckpoint(file: string, identity: unknown, runs: RunRecord[]): void {
   const cp: Checkpoint = { format: CHECKPOINT_FORMAT, plan: identity, runs };
-  // Write then rename, so an interrupted write never leaves half a file.
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(cp)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${JSON.stringify(cp)}\n`);
 }
 
 // ---- running ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ReplayMismatch, TokenError, tokenParts } from '../engine/index.js';
 import { runBisect } from './bisect.js';
+import { checkCheckpoint, finishCheckpoint } from './check-checkpoint.js';
 import { EXIT, UsageError } from './errors.js';
 import { renderBisect } from './format/bisect-report.js';
 import { type Format, renderCheck } from './format/check-report.js';
@@ -410,6 +411,15 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       '--no-minimize',
       "keep each finding's first witness: skip the bounded searches for one with fewer preemptions (a fifth of all executions in the built-in matrix)",
     )
+    .option(
+      '--checkpoint <file>',
+      'DPOR: save the exploration there as it goes and when stopped, and go on from it when it exists (removed once complete)',
+    )
+    .option(
+      '--checkpoint-every <seconds>',
+      'with --checkpoint: how often to save (default 60)',
+      integer('--checkpoint-every', 1),
+    )
     .addHelpText(
       'after',
       '\nExploration runs on one thread in every mode: the DPOR search is sequential, and random and pct\n' +
@@ -430,6 +440,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           minimize: boolean;
           maxFaults?: number;
           mmuWalk?: string;
+          checkpoint?: string;
+          checkpointEvery?: number;
         },
       ) => {
         const p = await provider();
@@ -452,12 +464,31 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           throw new UsageError(
             '--races counts the branches of a DPOR search: use it without --mode and --max-preemptions',
           );
+        if (o.checkpointEvery !== undefined && !o.checkpoint)
+          throw new UsageError('--checkpoint-every needs --checkpoint <file>');
+        if (o.checkpoint && o.races)
+          throw new UsageError(
+            '--checkpoint: a run with --races cannot be resumed (its census is not saved)',
+          );
+        const checkpoint = o.checkpoint
+          ? checkCheckpoint(o.checkpoint, o.checkpointEvery ?? 60, p, target, budget)
+          : undefined;
+        if (checkpoint?.resumedFrom !== undefined)
+          note(`faultline: resuming from ${o.checkpoint} after ${checkpoint.resumedFrom} executions`);
         const result = await withRun(budget, (hooks) =>
           runTarget(p, target, budget, hooks, {
             ...(o.races ? { raceCensus: true } : {}),
             ...(o.minimize ? {} : { minimize: false }),
+            ...(checkpoint ? { checkpoint } : {}),
           }),
         );
+        if (o.checkpoint) {
+          finishCheckpoint(o.checkpoint, result.complete);
+          if (!result.complete)
+            note(
+              `faultline: stopped after ${result.stats.executions} executions; saved in ${o.checkpoint}: run the same command to go on`,
+            );
+        }
         const interrupted = result.stopReason === 'interrupted';
         if (o.finding !== undefined && o.finding > result.findings.length)
           note(

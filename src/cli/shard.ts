@@ -4,8 +4,9 @@
 // file; merge checks that the files are the N shards of one plan and puts the runs back in plan
 // order, so the report is the one a single run prints.
 
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import {
   dealShards,
@@ -57,9 +58,8 @@ export function checkOutPath(file: string): void {
 export function writeShardFile(file: string, data: Omit<ShardFile, 'format'>): void {
   const body: ShardFile = { format: SHARD_FORMAT, ...data };
   try {
-    // Write then rename, so an interrupted write never leaves half a file for merge to read.
-    writeFileSync(`${file}.tmp`, `${JSON.stringify(body)}\n`);
-    renameSync(`${file}.tmp`, file);
+    // An interrupted write never leaves half a file for merge to read.
+    writeFileAtomic(file, `${JSON.stringify(body)}\n`);
   } catch (e) {
     throw new UsageError(`cannot write --out ${file}: ${(e as Error).message}`);
   }

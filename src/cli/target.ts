@@ -2,6 +2,7 @@
 // from the command line, building the model, running it, and the command that replays a token.
 
 import { existsSync } from 'node:fs';
+import { CheckpointMismatch } from '../engine/checkpoint.js';
 import { type CheckOptions, type CheckResult, check, type Mode, type Model } from '../engine/index.js';
 import type { Progress } from '../engine/run.js';
 import { UsageError } from './errors.js';
@@ -207,10 +208,15 @@ export function runTarget(
   t: Target,
   b: Budget,
   hooks: RunHooks = {},
-  extra: Pick<CheckOptions, 'raceCensus' | 'minimize'> = {},
+  extra: Pick<CheckOptions, 'raceCensus' | 'minimize' | 'checkpoint'> = {},
 ): CheckResult {
   const model = buildTargetModel(p, t);
-  return check(model, { ...checkOptions(b, hooks), ...extra });
+  try {
+    return check(model, { ...checkOptions(b, hooks), ...extra });
+  } catch (e) {
+    if (e instanceof CheckpointMismatch) throw new UsageError(`--checkpoint: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Quote for a POSIX shell when needed. */

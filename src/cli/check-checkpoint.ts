@@ -1,0 +1,77 @@
+// `check --checkpoint FILE`: a long DPOR exploration saves where it is (every `--checkpoint-every`
+// seconds, and when stopped by a budget or Ctrl-C) and, started again with the same file, goes on
+// from there instead of from the start. The file says what it was written for (provider, kernel
+// and its patches, filesystem, the scenario itself, the step and fault bounds, the MMU walk);
+// another run refuses it. A run that completes removes it: its result is the output.
+
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import type { CheckpointOptions, RunCheckpoint } from '../engine/checkpoint.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { UsageError } from './errors.js';
+import { type Provider, patchIds } from './provider.js';
+import type { Budget, Target } from './target.js';
+
+const CHECK_CHECKPOINT_FORMAT = 'faultline-check-checkpoint/1';
+
+interface CheckCheckpointFile {
+  format: typeof CHECK_CHECKPOINT_FORMAT;
+  /** What decides the exploration; a checkpoint resumes only the same. */
+  identity: unknown;
+  run: RunCheckpoint;
+}
+
+function identityOf(p: Provider, t: Target, b: Budget): unknown {
+  return {
+    provider: p.spec ?? p.name,
+    kernel: { name: t.kernel.name, patches: patchIds(t.kernel) },
+    fs: t.fs,
+    scenario: t.scenario,
+    maxStepsPerThread: b.maxStepsPerThread ?? null,
+    maxFaults: t.maxFaults ?? null,
+    mmuWalk: t.mmuWalk ?? null,
+  };
+}
+
+/** Check the options, read the file if it exists, and give the run its checkpoint options. */
+export function checkCheckpoint(
+  file: string,
+  everySeconds: number,
+  p: Provider,
+  t: Target,
+  b: Budget,
+): CheckpointOptions & { resumedFrom?: number } {
+  if ((b.mode ?? 'dpor') !== 'dpor' || b.maxPreemptions !== undefined)
+    throw new UsageError(
+      '--checkpoint saves a DPOR exploration: use it without --mode and --max-preemptions (the other modes keep no path to resume)',
+    );
+  const identity = identityOf(p, t, b);
+  const save = (run: RunCheckpoint) => {
+    const body: CheckCheckpointFile = { format: CHECK_CHECKPOINT_FORMAT, identity, run };
+    try {
+      writeFileAtomic(file, `${JSON.stringify(body)}\n`);
+    } catch (e) {
+      throw new UsageError(`cannot write checkpoint ${file}: ${(e as Error).message}`);
+    }
+  };
+  const options = { everyMs: everySeconds * 1000, save };
+  if (!existsSync(file)) return options;
+  let cp: CheckCheckpointFile;
+  try {
+    cp = JSON.parse(readFileSync(file, 'utf8')) as CheckCheckpointFile;
+  } catch (e) {
+    throw new UsageError(`cannot read checkpoint ${file}: ${(e as Error).message}`);
+  }
+  if (cp?.format !== CHECK_CHECKPOINT_FORMAT)
+    throw new UsageError(`${file} is not a faultline check checkpoint (format: ${String(cp?.format)})`);
+  if (JSON.stringify(cp.identity) !== JSON.stringify(identity))
+    throw new UsageError(
+      `checkpoint ${file} was written for another check (other scenario, kernel, filesystem, --max-steps, ` +
+        '--max-faults or --mmu-walk): run with the same ones, or remove the file',
+    );
+  return { ...options, resume: cp.run, resumedFrom: cp.run.stats.executions };
+}
+
+/** After the run: a complete exploration needs its checkpoint no more. */
+export function finishCheckpoint(file: string, complete: boolean): void {
+  if (complete) rmSync(file, { force: true });
+}

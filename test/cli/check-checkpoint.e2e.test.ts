@@ -1,0 +1,75 @@
+// `faultline check --checkpoint`: a DPOR exploration stopped by a budget or Ctrl-C saves where it
+// is; the same command goes on from there and ends with what one uninterrupted run prints. The
+// file is refused by another check, and removed once the exploration is complete.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { faultline, faultlineAsync, TOY, tempDir } from './run-cli.js';
+
+const INLINE = { FAULTLINE_NO_WORKER: '1' };
+const CHECK = ['check', 'read-fault-vs-write-fault', '--kernel', '843172978bb9-only', '--fs', 'xfs'];
+
+/** The JSON report without the wall time. */
+const report = (stdout: string) => {
+  const r = JSON.parse(stdout);
+  delete r.stats.elapsedMs;
+  return r;
+};
+
+describe('faultline check --checkpoint', () => {
+  it('stopped by a budget, goes on from the file and ends as one uninterrupted run', () => {
+    const cp = join(tempDir(), 'check.checkpoint');
+    const args = [...CHECK, '--format', 'json', '--checkpoint', cp];
+    const first = faultline([...args, '--max-executions', '100'], INLINE);
+    expect(first.code).toBe(1);
+    expect(JSON.parse(first.stdout).complete).toBe(false);
+    expect(first.stderr).toContain(`stopped after 100 executions; saved in ${cp}`);
+    expect(existsSync(cp)).toBe(true);
+
+    const second = faultline([...args, '--max-executions', '250'], INLINE);
+    expect(second.stderr).toContain(`resuming from ${cp} after 100 executions`);
+    expect(JSON.parse(second.stdout).stats.executions).toBe(250);
+
+    const last = faultline(args, INLINE);
+    expect(last.stderr).toContain(`resuming from ${cp} after 250 executions`);
+    const whole = faultline([...CHECK, '--format', 'json'], INLINE);
+    expect(report(last.stdout)).toEqual(report(whole.stdout));
+    expect(report(whole.stdout).complete).toBe(true);
+    expect(existsSync(cp)).toBe(false);
+  }, 60_000);
+
+  it('refuses a checkpoint of another check, a file that is not one, and other modes', () => {
+    const dir = tempDir();
+    const cp = join(dir, 'check.checkpoint');
+    expect(faultline([...CHECK, '--max-executions', '5', '--checkpoint', cp], INLINE).code).toBe(1);
+    const other = faultline([...CHECK, '--mmu-walk', 'atomic', '--checkpoint', cp], INLINE);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`checkpoint ${cp} was written for another check`);
+    const junk = join(dir, 'junk.json');
+    writeFileSync(junk, '{"format": "something else"}\n');
+    const bad = faultline([...CHECK, '--checkpoint', junk], INLINE);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${junk} is not a faultline check checkpoint`);
+    const pct = faultline([...CHECK, '--mode', 'pct', '--checkpoint', cp], INLINE);
+    expect(pct.code).toBe(2);
+    expect(pct.stderr).toContain('--checkpoint saves a DPOR exploration');
+  }, 60_000);
+
+  it('on Ctrl-C saves the exploration, and the next run goes on from it', async () => {
+    const cp = join(tempDir(), 'check.checkpoint');
+    // An exploration without end, saved every second.
+    const args = ['--provider', TOY, 'check', 'many-stores', '--checkpoint', cp, '--checkpoint-every', '1'];
+    const { child, done } = faultlineAsync(args);
+    for (let i = 0; i < 400 && !existsSync(cp); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(cp)).toBe(true);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    const saved = JSON.parse(readFileSync(cp, 'utf8')).run.stats.executions as number;
+    expect(r.stderr).toContain(`stopped after ${saved} executions; saved in ${cp}`);
+    const again = faultline([...args, '--max-executions', String(saved + 20), '--format', 'json']);
+    expect(again.stderr).toContain(`resuming from ${cp} after ${saved} executions`);
+    expect(JSON.parse(again.stdout).stats.executions).toBe(saved + 20);
+  }, 60_000);
+});
