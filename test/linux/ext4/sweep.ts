@@ -3,16 +3,25 @@
 // commit as a third thread. Not a test (it takes minutes): run it with
 //   npx tsx test/linux/ext4/sweep.ts [--commit] [--fs xfs] [--pct runs] [--versions v4.2,v4.4]
 //     [--max-executions n] [--time-ms n] [--only load-punch,cow-punch] [--max-faults n] [--out file.jsonl]
-//     [--mmu-walk atomic] [--resume]
+//     [--mmu-walk atomic] [--resume] [--checkpoint-dir dir]
 // and it writes one JSON line per run, plus the scenario files of every run to
 // test/linux/ext4/scenarios/ (so that each replay token can be replayed with the CLI:
 //   node --import tsx src/cli/main.ts --provider dax replay --scenario test/linux/ext4/scenarios/<name>.json
 //     --kernel <v> --fs ext4 <token>).
 
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, type Finding } from '../../../src/engine/index.js';
+import { check, type Finding, type RunCheckpoint } from '../../../src/engine/index.js';
 import { allVersions } from '../../../src/history/index.js';
 import {
   type Action,
@@ -148,6 +157,22 @@ export interface PairBudget {
   timeLimitMs: number;
   /** PCT runs after a DPOR run that did not complete (0: none). */
   pct: number;
+  /**
+   * A directory for DPOR checkpoints: each run saves there every minute and on its budget, goes
+   * on from its file when one is there (a run longer than a session), and removes it once complete.
+   */
+  checkpointDir?: string;
+}
+
+/** A run's checkpoint options in `dir`: its file, what it resumes, and the wall time before. */
+function pairCheckpoint(dir: string, s: Scenario, version: string, fs: FsName) {
+  const file = join(dir, `${version}__${fs}__${s.name}.json`);
+  const resume = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunCheckpoint) : undefined;
+  const save = (cp: RunCheckpoint) => {
+    writeFileSync(`${file}.tmp`, JSON.stringify(cp));
+    renameSync(`${file}.tmp`, file);
+  };
+  return { file, options: { resume, everyMs: 60_000, save }, priorMs: resume?.elapsedMs ?? 0 };
 }
 
 /** One sweep run: DPOR within the budget, then (with `pct`) a PCT pass if DPOR did not finish. */
@@ -155,7 +180,15 @@ export function runPair(s: Scenario, version: string, fs: FsName, budget: PairBu
   const { maxExecutions, timeLimitMs, pct } = budget;
   const t0 = Date.now();
   const model = buildModel(s, { kernel: version, fs });
-  const r = check(model, { mode: 'dpor', maxExecutions, timeLimitMs, minimizeExecutions: 500 });
+  const cp = budget.checkpointDir ? pairCheckpoint(budget.checkpointDir, s, version, fs) : undefined;
+  const r = check(model, {
+    mode: 'dpor',
+    maxExecutions,
+    timeLimitMs,
+    minimizeExecutions: 500,
+    ...(cp ? { checkpoint: cp.options } : {}),
+  });
+  if (cp && r.complete) rmSync(cp.file, { force: true });
   const found = [...r.findings];
   let executions = r.stats.executions;
   // --pct: a PCT pass as well (depth 3, seeded), for the interleavings a budgeted DPOR
@@ -180,9 +213,18 @@ export function runPair(s: Scenario, version: string, fs: FsName, budget: PairBu
     mode: pct && !r.complete ? 'dpor+pct' : 'dpor',
     complete: r.complete,
     executions,
-    ms: Date.now() - t0,
+    // over every part of a run resumed from checkpoints
+    ms: Date.now() - t0 + (cp?.priorMs ?? 0),
     findings: found.map(findingLine),
   };
+}
+
+/** The run's scenario file, formatted as the repository's formatter (biome) keeps it. */
+function writeScenarioFile(s: Scenario): void {
+  const file = join(here, 'scenarios', `${s.name}.json`);
+  writeFileSync(file, `${JSON.stringify(s, null, 2)}\n`);
+  const biome = spawnSync('npx', ['biome', 'format', '--write', file], { encoding: 'utf8' });
+  if (biome.status !== 0) throw new Error(`biome format ${file}: ${biome.stderr}`);
 }
 
 function main() {
@@ -200,6 +242,8 @@ function main() {
   const maxExecutions = Number(opt('--max-executions') ?? 3000);
   const timeLimitMs = Number(opt('--time-ms') ?? 8000);
   const pct = Number(opt('--pct') ?? 0);
+  const checkpointDir = opt('--checkpoint-dir');
+  if (checkpointDir) mkdirSync(checkpointDir, { recursive: true });
   // --only a,b: just the pairs whose name contains one of these; --max-faults n: the scenario's
   // limits.maxFaults (names end in -f<n>)
   const only = opt('--only')?.split(',');
@@ -228,8 +272,8 @@ function main() {
         const s = pairScenario(a, b, state, commit, fs, maxFaults, walk);
         if (only && !only.some((o) => s.name.includes(o))) continue;
         if (done.has(`${v} ${s.name}`)) continue;
-        writeFileSync(join(here, 'scenarios', `${s.name}.json`), `${JSON.stringify(s, null, 2)}\n`);
-        const line = runPair(s, v, fs, { maxExecutions, timeLimitMs, pct });
+        writeScenarioFile(s);
+        const line = runPair(s, v, fs, { maxExecutions, timeLimitMs, pct, checkpointDir });
         appendFileSync(out, `${JSON.stringify(line)}\n`);
         process.stdout.write(
           `${v} ${s.name} ${line.complete ? 'complete' : 'partial'} ${line.executions} ${line.ms}ms ${line.findings.map((f) => f.kind).join(',')}\n`,
