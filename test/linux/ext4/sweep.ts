@@ -214,7 +214,7 @@ export function runPair(s: Scenario, version: string, fs: FsName, budget: PairBu
     complete: r.complete,
     executions,
     // over every part of a run resumed from checkpoints
-    ms: Date.now() - t0 + (cp?.priorMs ?? 0),
+    ms: Math.round(Date.now() - t0 + (cp?.priorMs ?? 0)),
     findings: found.map(findingLine),
   };
 }
