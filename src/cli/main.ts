@@ -107,6 +107,19 @@ function isEntryPoint(): boolean {
   }
 }
 
+/**
+ * A reader that goes away (`faultline explore --help | head`) ends the command quietly, as SIGPIPE
+ * ends a C tool, instead of an unhandled EPIPE with a stack trace. Status 0: the output was
+ * wanted only up to there.
+ */
+export function quietOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
+}
+
 if (isEntryPoint()) {
+  quietOnClosedStdout();
   process.exitCode = await main();
 }

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EX, faultline, inProcess, TOY, tempDir } from './run-cli.js';
+import { EX, faultline, faultlineAsync, inProcess, TOY, tempDir } from './run-cli.js';
 
 // Most spawns here run the command in its main thread (FAULTLINE_NO_WORKER): the same code, a
 // second faster; the worker thread that makes Ctrl-C work is exercised by the first tests here
@@ -240,5 +240,21 @@ describe('faultline replay', () => {
     expect(r.stdout).toContain('toy_fault():');
     expect(r.stdout).toContain('holds: jbd2_handle');
     expect(r.stdout).toMatch(/CPU0 \(fault\): jbd2_handle +\[blocked\]/);
+  }, 30_000);
+});
+
+describe('a reader that goes away', () => {
+  it('ends the command quietly, in the worker thread and inline (`faultline ... | head`)', async () => {
+    for (const args of [
+      [...EX, 'check', 'abba'],
+      ['explore', '--help'],
+    ]) {
+      const { child, done } = faultlineAsync(args);
+      // Closed before the command writes anything: each of its writes meets EPIPE.
+      child.stdout!.destroy();
+      const r = await done;
+      expect(r.stderr, args.join(' ')).not.toContain('EPIPE');
+      expect(r.code, args.join(' ')).toBe(0);
+    }
   }, 30_000);
 });
