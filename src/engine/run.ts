@@ -82,6 +82,14 @@ export class Run<S = any> {
     readonly opts: RunOptions,
   ) {
     this.monitors = model.monitors?.() ?? [];
+    // Checked before the first execution, not at the first save a minute in.
+    if (opts.checkpoint)
+      this.monitors.forEach((m, i) => {
+        if (!m.saveRun || !m.restoreRun)
+          throw new CheckpointMismatch(
+            `monitor #${i} of model '${model.name}' cannot be checkpointed (it has no saveRun and restoreRun)`,
+          );
+      });
     const cp = opts.checkpoint?.resume;
     if (cp) {
       this.restore(cp);
@@ -102,10 +110,7 @@ export class Run<S = any> {
     this.registry.restore(cp.registry);
     Object.assign(this.stats, structuredClone(cp.stats));
     for (const f of cp.findings) this.found.set(f.signature, structuredClone(f));
-    this.monitors.forEach((m, i) => {
-      if (!m.restoreRun) throw new CheckpointMismatch(`monitor #${i} cannot be restored from a checkpoint`);
-      m.restoreRun(cp.monitors[i]);
-    });
+    for (let i = 0; i < this.monitors.length; i++) this.monitors[i].restoreRun!(cp.monitors[i]);
   }
 
   /** The explorer's saved state when this run resumes a checkpoint (once; later calls: undefined). */
@@ -125,10 +130,7 @@ export class Run<S = any> {
     const now = performance.now();
     if (!final && now - this.lastCheckpoint < (c.everyMs ?? 60_000)) return;
     this.lastCheckpoint = now;
-    const monitors = this.monitors.map((m, i) => {
-      if (!m.saveRun) throw new Error(`monitor #${i} cannot be checkpointed (it has no saveRun)`);
-      return m.saveRun();
-    });
+    const monitors = this.monitors.map((m) => m.saveRun!());
     c.save({
       format: RUN_CHECKPOINT_FORMAT,
       model: this.model.name,

@@ -83,5 +83,9 @@ describe('DPOR checkpoints: a resumed run ends as the uninterrupted one', () => 
       `checkpoint of model '${handwritten[0].name}', not '${handwritten[1].name}'`,
     );
     expect(() => check(handwritten[0], { mode: 'pct', checkpoint: { save: () => {} } })).toThrow(/DPOR/);
+    const watched = { ...handwritten[0], monitors: () => [{ endExecution() {} }] };
+    expect(() => check(watched, { checkpoint: { save: () => {} } })).toThrow(
+      /monitor #0 of model '.*' cannot be checkpointed/,
+    );
   });
 });
