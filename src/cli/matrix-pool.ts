@@ -11,7 +11,9 @@ import {
   type MatrixResult,
   matrixResult,
   pendingCells,
+  type RunInProgress,
   type RunRecord,
+  runInProgress,
   writeCheckpoint,
 } from './matrix.js';
 import type { Provider } from './provider.js';
@@ -29,6 +31,8 @@ export interface CellTask {
   /** The target's `--mmu-walk` (already in the scenario's `mmu`), for its replay commands. */
   mmuWalk?: string;
   budget: Budget;
+  /** With a checkpoint: where the run saves its state as it goes. */
+  progress?: RunInProgress;
 }
 
 export interface CellReply {
@@ -93,6 +97,16 @@ export async function runMatrixPool(
                 scenarioRef: t.scenarioRef,
                 ...settingsOf({ maxFaults: t.maxFaults, mmuWalk: t.mmuWalk }),
                 budget,
+                ...(hooks.checkpoint
+                  ? {
+                      progress: runInProgress(
+                        hooks.checkpoint,
+                        identity,
+                        cells[index].key,
+                        hooks.checkpointEveryMs ?? 60_000,
+                      ),
+                    }
+                  : {}),
               };
               w.postMessage(task);
             };

@@ -26,7 +26,13 @@ parentPort!.on('message', (task: CellTask) => {
       },
       key: `${kernel.name}|${task.fs}|${task.scenario.name}`,
     };
-    const record = runCell(p, cell, task.budget, { shouldStop: () => Atomics.load(stop, 0) !== 0 });
+    const record = runCell(
+      p,
+      cell,
+      task.budget,
+      { shouldStop: () => Atomics.load(stop, 0) !== 0 },
+      task.progress,
+    );
     reply = { index: task.index, ...(record ? { record } : {}) };
   } catch (e) {
     reply = { index: task.index, error: (e as Error).message };

@@ -4,8 +4,10 @@
 // With a checkpoint file, each finished run is saved as it ends; a matrix started again with the
 // same file and options skips the runs already there (after Ctrl-C, a crash, or to re-print).
 
-import { existsSync, readFileSync } from 'node:fs';
-import type { Finding } from '../engine/index.js';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { CheckpointOptions, Finding, RunCheckpoint } from '../engine/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
@@ -282,10 +284,67 @@ export function writeCheckpoint(file: string, identity: unknown, runs: RunRecord
   writeFileAtomic(file, `${JSON.stringify(cp)}\n`);
 }
 
+// ---- runs in progress ---------------------------------------------------------------------------
+// A run longer than a session (a three-thread explore scenario) would start again from nothing
+// after a kill. So with a checkpoint FILE, each DPOR run also saves its own state (the engine's
+// run checkpoint) in FILE.runs/, every `everyMs` and when it stops, and a resumed matrix goes on
+// from there; the file goes once the run's record exists.
+
+const IN_PROGRESS_FORMAT = 'faultline-run-in-progress/1';
+
+/** Where and how often one run of a checkpointed plan saves its state. */
+export interface RunInProgress {
+  file: string;
+  everyMs: number;
+  /** The plan's identity and the run's key, hashed: a file from another plan is not resumed. */
+  identity: string;
+}
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+
+export function runInProgress(
+  checkpoint: string,
+  identity: unknown,
+  key: string,
+  everyMs: number,
+): RunInProgress {
+  return {
+    file: join(`${checkpoint}.runs`, `${sha1(key).slice(0, 20)}.json`),
+    everyMs,
+    identity: sha1(`${JSON.stringify(identity)}\n${key}`),
+  };
+}
+
+function inProgressOptions(r: RunInProgress): CheckpointOptions {
+  let resume: RunCheckpoint | undefined;
+  if (existsSync(r.file)) {
+    try {
+      const saved = JSON.parse(readFileSync(r.file, 'utf8'));
+      // Another plan's file (its checkpoint was removed, this one left): start afresh over it.
+      if (saved?.format === IN_PROGRESS_FORMAT && saved.identity === r.identity) resume = saved.run;
+    } catch (e) {
+      throw new UsageError(`cannot read the saved run ${r.file}: ${(e as Error).message}`);
+    }
+  }
+  return {
+    everyMs: r.everyMs,
+    ...(resume ? { resume } : {}),
+    save: (run) => {
+      mkdirSync(dirname(r.file), { recursive: true });
+      writeFileAtomic(
+        r.file,
+        `${JSON.stringify({ format: IN_PROGRESS_FORMAT, identity: r.identity, run })}\n`,
+      );
+    },
+  };
+}
+
 // ---- running ----------------------------------------------------------------------------------
 
 export interface MatrixHooks extends RunHooks {
   checkpoint?: string;
+  /** With `checkpoint`: how often a run in progress saves its state (ms; default 60 s). */
+  checkpointEveryMs?: number;
   /** Called before each run that is not taken from the checkpoint. */
   onRun?: (index: number, total: number, cell: MatrixCell) => void;
 }
@@ -296,10 +355,15 @@ export function runCell(
   cell: MatrixCell,
   budget: Budget,
   hooks: RunHooks = {},
+  progress?: RunInProgress,
 ): RunRecord | undefined {
   const t = withStepBound(cell.target, budget);
-  const result = runTarget(p, t, budget, hooks);
+  // Only a DPOR run has a path to go on from; the other modes start again.
+  const saving = progress && (budget.mode ?? 'dpor') === 'dpor' && budget.maxPreemptions === undefined;
+  const result = runTarget(p, t, budget, hooks, saving ? { checkpoint: inProgressOptions(progress) } : {});
   if (result.stopReason === 'interrupted') return undefined;
+  // The record replaces the saved state (a kill before the caller saves the record costs this run).
+  if (saving) rmSync(progress.file, { force: true });
   const briefs = result.findings.map((f) => brief(p, t, f));
   const rec: RunRecord = {
     kernel: t.kernel.name,
@@ -375,7 +439,10 @@ export function runMatrix(
       break;
     }
     hooks.onRun?.(i, cells.length, cell);
-    const rec = runCell(p, cell, budget, hooks);
+    const progress = hooks.checkpoint
+      ? runInProgress(hooks.checkpoint, identity, cell.key, hooks.checkpointEveryMs ?? 60_000)
+      : undefined;
+    const rec = runCell(p, cell, budget, hooks, progress);
     if (!rec) {
       interrupted = true;
       break;

@@ -1,7 +1,7 @@
 // The `faultline` command line: commander glue only. Each command resolves its inputs, calls the
 // module that does the work (target, matrix, bisect, replay) and renders the result.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -330,17 +330,29 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     p: Provider,
     whole: MatrixPlan,
     budget: Budget,
-    o: PlanOutputOpts & { workers?: number; checkpoint?: string; shard?: Shard; out?: string },
+    o: PlanOutputOpts & {
+      workers?: number;
+      checkpoint?: string;
+      checkpointEvery?: number;
+      shard?: Shard;
+      out?: string;
+    },
     command: ShardCommand,
     label: (c: MatrixCell) => string,
   ) => {
     if (o.out) checkOutPath(o.out);
+    if (o.checkpointEvery !== undefined && !o.checkpoint)
+      throw new UsageError('--checkpoint-every needs --checkpoint <file>');
     const plan: MatrixPlan = o.shard ? { ...whole, shard: o.shard } : whole;
     const workers = o.workers ?? availableParallelism();
+    const inProgress = o.checkpoint ? `${o.checkpoint}.runs` : undefined;
+    const saved = inProgress && existsSync(inProgress) ? readdirSync(inProgress).length : 0;
+    if (saved) note(`faultline: ${saved} run${saved === 1 ? '' : 's'} in progress go on from ${inProgress}/`);
     const m = await withRun(budget, (hooks) => {
       const matrixHooks = {
         ...hooks,
         checkpoint: o.checkpoint,
+        ...(o.checkpointEvery !== undefined ? { checkpointEveryMs: o.checkpointEvery * 1000 } : {}),
         onRun: (i: number, n: number, c: MatrixCell) => hooks.unit(i, n, label(c)),
       };
       return workers > 1
@@ -361,7 +373,11 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       note(`faultline: shard ${shard.index}/${shard.count} (${m.records.length} runs) written to ${o.out}`);
     }
     if (m.interrupted && o.checkpoint)
-      note(`faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}; run again to resume`);
+      note(
+        `faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}, runs in progress in ${inProgress}/; run again to resume`,
+      );
+    // Every run has its record: no state in progress is left to keep.
+    else if (inProgress) rmSync(inProgress, { recursive: true, force: true });
     return m;
   };
 
@@ -523,7 +539,15 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         ),
     )
       .addOption(formatOption(['text', 'json', 'markdown']))
-      .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
+      .option(
+        '--checkpoint <file>',
+        'save each finished run there (and each DPOR run in progress in <file>.runs/), and resume from it when it exists',
+      )
+      .option(
+        '--checkpoint-every <seconds>',
+        'with --checkpoint: how often a run in progress saves (default 60)',
+        integer('--checkpoint-every', 1),
+      )
       .option(
         '--workers <n>',
         'worker threads running the matrix (default: the number of cores); the result is the same for every n',
@@ -544,6 +568,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           scenarios?: string[];
           format: Format;
           checkpoint?: string;
+          checkpointEvery?: number;
           workers?: number;
           failOnFindings?: boolean;
           shard?: Shard;
@@ -738,7 +763,15 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         .option('--mmu-walk <walk>', MMU_WALK_HELP),
     )
       .addOption(formatOption(['text', 'json', 'markdown']))
-      .option('--checkpoint <file>', 'save each finished run there, and resume from it when it exists')
+      .option(
+        '--checkpoint <file>',
+        'save each finished run there (and each DPOR run in progress in <file>.runs/), and resume from it when it exists',
+      )
+      .option(
+        '--checkpoint-every <seconds>',
+        'with --checkpoint: how often a run in progress saves (default 60)',
+        integer('--checkpoint-every', 1),
+      )
       .option(
         '--workers <n>',
         'worker threads (default: the number of cores); same result for every n',
@@ -762,6 +795,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           mmuWalk?: string;
           format: Format;
           checkpoint?: string;
+          checkpointEvery?: number;
           workers?: number;
           shard?: Shard;
           out?: string;

@@ -2,7 +2,7 @@
 // is; the same command goes on from there and ends with what one uninterrupted run prints. The
 // file is refused by another check, and removed once the exploration is complete.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faultline, faultlineAsync, TOY, tempDir } from './run-cli.js';
@@ -72,4 +72,54 @@ describe('faultline check --checkpoint', () => {
     expect(again.stderr).toContain(`resuming from ${cp} after ${saved} executions`);
     expect(JSON.parse(again.stdout).stats.executions).toBe(saved + 20);
   }, 60_000);
+});
+
+describe('matrix and explore --checkpoint: the runs in progress', () => {
+  it('a run killed part-way goes on from FILE.runs/ and ends as an uninterrupted one', async () => {
+    const dir = tempDir();
+    const cp = join(dir, 'matrix.checkpoint');
+    // One run of several seconds (6,865 executions), saved every second.
+    const plan = ['matrix', '--kernels', 'v4.4', '--fs', 'ext4', '--scenarios', 'mmap-vs-fault'];
+    const out = ['--format', 'json', '--no-timings'];
+    const { child, done } = faultlineAsync([
+      ...plan,
+      ...out,
+      '--workers',
+      '2',
+      '--checkpoint',
+      cp,
+      '--checkpoint-every',
+      '1',
+    ]);
+    const runs = `${cp}.runs`;
+    for (let i = 0; i < 600 && !(existsSync(runs) && readdirSync(runs).length); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain(`runs in progress in ${runs}/`);
+    const [file] = readdirSync(runs);
+    const savedAt = JSON.parse(readFileSync(join(runs, file), 'utf8')).run.stats.executions as number;
+    expect(savedAt).toBeGreaterThan(0);
+
+    // A copy whose saved count is 1000 more: the run it resumes counts from there (the state is used).
+    const cp2 = join(dir, 'copy.checkpoint');
+    expect(existsSync(cp)).toBe(false); // no run has finished
+    cpSync(runs, `${cp2}.runs`, { recursive: true });
+    const tampered = JSON.parse(readFileSync(join(`${cp2}.runs`, file), 'utf8'));
+    tampered.run.stats.executions += 1000;
+    writeFileSync(join(`${cp2}.runs`, file), JSON.stringify(tampered));
+    const counted = faultline([...plan, ...out, '--workers', '1', '--checkpoint', cp2]);
+
+    // Resumed on the main thread this time: the saved state is the same for both.
+    const again = faultline([...plan, ...out, '--workers', '1', '--checkpoint', cp]);
+    expect(again.stderr).toContain(`1 run in progress go on from ${runs}/`);
+    const whole = faultline([...plan, ...out, '--workers', '1']);
+    expect(JSON.parse(again.stdout)).toEqual(JSON.parse(whole.stdout));
+    expect(JSON.parse(whole.stdout).runs[0].complete).toBe(true);
+    expect(JSON.parse(counted.stdout).runs[0].executions).toBe(
+      JSON.parse(whole.stdout).runs[0].executions + 1000,
+    );
+    expect(existsSync(runs)).toBe(false);
+  }, 90_000);
 });
