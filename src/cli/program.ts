@@ -81,8 +81,18 @@ export function parseDuration(v: string): number {
 }
 
 /** `--shard I/N`, `--out FILE` and `--no-timings`: for running a plan on many machines (matrix, explore). */
-function shardOptions(cmd: Command): Command {
+/** matrix and explore: --shard, --out, --no-timings, and the checkpoint of a plan. */
+function planOptions(cmd: Command): Command {
   return cmd
+    .option(
+      '--checkpoint <file>',
+      'save each finished run there (and each DPOR run in progress in <file>.runs/), and resume from it when it exists',
+    )
+    .option(
+      '--checkpoint-every <seconds>',
+      'with --checkpoint: how often a run in progress saves (default 60)',
+      integer('--checkpoint-every', 1),
+    )
     .option(
       '--shard <I/N>',
       "run only shard I of N (1-based; each scenario's runs dealt to the shards in turn); merge the --out files with faultline merge",
@@ -524,7 +534,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     );
 
   // matrix ------------------------------------------------------------------------------------
-  shardOptions(
+  planOptions(
     budgetOptions(
       scenarioSettingOptions(program.command('matrix'))
         .description(
@@ -539,15 +549,6 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         ),
     )
       .addOption(formatOption(['text', 'json', 'markdown']))
-      .option(
-        '--checkpoint <file>',
-        'save each finished run there (and each DPOR run in progress in <file>.runs/), and resume from it when it exists',
-      )
-      .option(
-        '--checkpoint-every <seconds>',
-        'with --checkpoint: how often a run in progress saves (default 60)',
-        integer('--checkpoint-every', 1),
-      )
       .option(
         '--workers <n>',
         'worker threads running the matrix (default: the number of cores); the result is the same for every n',
@@ -733,7 +734,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     });
 
   // explore -----------------------------------------------------------------------------------
-  shardOptions(
+  planOptions(
     budgetOptions(
       program
         .command('explore')
@@ -763,15 +764,6 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         .option('--mmu-walk <walk>', MMU_WALK_HELP),
     )
       .addOption(formatOption(['text', 'json', 'markdown']))
-      .option(
-        '--checkpoint <file>',
-        'save each finished run there (and each DPOR run in progress in <file>.runs/), and resume from it when it exists',
-      )
-      .option(
-        '--checkpoint-every <seconds>',
-        'with --checkpoint: how often a run in progress saves (default 60)',
-        integer('--checkpoint-every', 1),
-      )
       .option(
         '--workers <n>',
         'worker threads (default: the number of cores); same result for every n',

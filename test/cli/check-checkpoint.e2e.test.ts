@@ -5,7 +5,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faultline, faultlineAsync, TOY, tempDir } from './run-cli.js';
+import { faultline, interruptWhen, TOY, tempDir } from './run-cli.js';
 
 const INLINE = { FAULTLINE_NO_WORKER: '1' };
 const CHECK = ['check', 'read-fault-vs-write-fault', '--kernel', '843172978bb9-only', '--fs', 'xfs'];
@@ -60,11 +60,8 @@ describe('faultline check --checkpoint', () => {
     const cp = join(tempDir(), 'check.checkpoint');
     // An exploration without end, saved every second.
     const args = ['--provider', TOY, 'check', 'many-stores', '--checkpoint', cp, '--checkpoint-every', '1'];
-    const { child, done } = faultlineAsync(args);
-    for (let i = 0; i < 400 && !existsSync(cp); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(cp)).toBe(true);
-    child.kill('SIGINT');
-    const r = await done;
+    const r = await interruptWhen(args, () => existsSync(cp));
+    expect(r.wasReady).toBe(true);
     expect(r.code).toBe(130);
     const saved = JSON.parse(readFileSync(cp, 'utf8')).run.stats.executions as number;
     expect(r.stderr).toContain(`stopped after ${saved} executions; saved in ${cp}`);
@@ -81,21 +78,12 @@ describe('matrix and explore --checkpoint: the runs in progress', () => {
     // One run of several seconds (6,865 executions), saved every second.
     const plan = ['matrix', '--kernels', 'v4.4', '--fs', 'ext4', '--scenarios', 'mmap-vs-fault'];
     const out = ['--format', 'json', '--no-timings'];
-    const { child, done } = faultlineAsync([
-      ...plan,
-      ...out,
-      '--workers',
-      '2',
-      '--checkpoint',
-      cp,
-      '--checkpoint-every',
-      '1',
-    ]);
     const runs = `${cp}.runs`;
-    for (let i = 0; i < 600 && !(existsSync(runs) && readdirSync(runs).length); i++)
-      await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGINT');
-    const r = await done;
+    const r = await interruptWhen(
+      [...plan, ...out, '--workers', '2', '--checkpoint', cp, '--checkpoint-every', '1'],
+      () => existsSync(runs) && readdirSync(runs).length > 0,
+    );
+    expect(r.wasReady).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toContain(`runs in progress in ${runs}/`);
     const [file] = readdirSync(runs);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { faultline, faultlineAsync, TOY, tempDir } from './run-cli.js';
+import { faultline, interruptWhen, TOY, tempDir } from './run-cli.js';
 
 describe('faultline matrix', () => {
   it('prints the documented JSON object and exits 0 though it found things', () => {
@@ -132,12 +132,9 @@ describe('faultline matrix', () => {
     const cp = join(dir, 'matrix.checkpoint');
     const args = ['--provider', TOY, 'matrix', '--kernels', 'base', '--fs', 'ext4'];
     args.push('--scenarios', 'racy-writes,many-stores', '--time-limit', '2s', '--checkpoint', cp);
-    const { child, done } = faultlineAsync(args);
-    // Wait until the quick run is saved and the endless one has started, then interrupt.
-    for (let i = 0; i < 400 && !existsSync(cp); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(cp)).toBe(true);
-    child.kill('SIGINT');
-    const r = await done;
+    // Interrupted once the quick run is saved and the endless one has started.
+    const r = await interruptWhen(args, () => existsSync(cp));
+    expect(r.wasReady).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('interrupted; writing partial results');
     expect(r.stdout).toContain('1 of 2 runs (interrupted)');

@@ -52,6 +52,24 @@ export function faultlineAsync(args: string[]): { child: ChildProcess; done: Pro
   return { child, done };
 }
 
+/**
+ * `faultline ARGS` in the background, sent SIGINT (Ctrl-C) as soon as `ready()` holds (polled
+ * every 50 ms, at most 30 s); `wasReady` says whether it held or the wait ran out.
+ */
+export async function interruptWhen(
+  args: string[],
+  ready: () => boolean,
+): Promise<Ran & { wasReady: boolean }> {
+  const { child, done } = faultlineAsync(args);
+  let wasReady = ready();
+  for (let i = 0; i < 600 && !wasReady; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    wasReady = ready();
+  }
+  child.kill('SIGINT');
+  return { ...(await done), wasReady };
+}
+
 /** The command in this process (no worker, no spawn): fast, for the many small cases. */
 export async function inProcess(
   args: string[],
