@@ -1,13 +1,15 @@
 // `check --checkpoint FILE`: a long DPOR exploration saves where it is (every `--checkpoint-every`
 // seconds, and when stopped by a budget or Ctrl-C) and, started again with the same file, goes on
 // from there instead of from the start. The file says what it was written for (provider, kernel
-// and its patches, filesystem, the scenario itself, the step and fault bounds, the MMU walk);
+// and its patches, filesystem, the scenario itself, the step and fault bounds, the MMU walk)
+// and the model code it ran (model-code.ts);
 // another run refuses it. A run that completes removes it: its result is the output.
 
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { CheckpointOptions, RunCheckpoint } from '../engine/checkpoint.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
+import { modelCodeFingerprint } from './model-code.js';
 import { type Provider, patchIds } from './provider.js';
 import type { Budget, Target } from './target.js';
 
@@ -53,7 +55,7 @@ export function checkCheckpoint(
       throw new UsageError(`cannot write checkpoint ${file}: ${(e as Error).message}`);
     }
   };
-  const options = { everyMs: everySeconds * 1000, save };
+  const options = { everyMs: everySeconds * 1000, save, code: modelCodeFingerprint() };
   if (!existsSync(file)) return options;
   let cp: CheckCheckpointFile;
   try {
@@ -63,6 +65,11 @@ export function checkCheckpoint(
   }
   if (cp?.format !== CHECK_CHECKPOINT_FORMAT)
     throw new UsageError(`${file} is not a faultline check checkpoint (format: ${String(cp?.format)})`);
+  if (cp.run?.code !== options.code)
+    throw new UsageError(
+      `checkpoint ${file} was taken with other model code (another faultline version, or sources against dist/): ` +
+        'its saved path may not exist in this model; remove the file to start afresh',
+    );
   if (JSON.stringify(cp.identity) !== JSON.stringify(identity))
     throw new UsageError(
       `checkpoint ${file} was written for another check (other scenario, kernel, filesystem, --max-steps, ` +

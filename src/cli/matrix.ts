@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { CheckpointOptions, Finding, RunCheckpoint } from '../engine/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
+import { modelCodeFingerprint } from './model-code.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
 import {
@@ -241,6 +242,8 @@ interface Checkpoint {
 /** Everything that decides a plan's results: provider, versions and their patches, filesystems, scenarios, budget. */
 export interface PlanIdentity {
   provider: string;
+  /** The model code's fingerprint: results of other code are not resumed or merged. */
+  code: string;
   kernels: { name: string; patches: string[] }[];
   filesystems: string[];
   scenarios: Scenario[];
@@ -255,6 +258,7 @@ export function planCellKeys(plan: MatrixPlan): string[] {
 export function planIdentity(p: Provider, plan: MatrixPlan, budget: Budget): PlanIdentity {
   return {
     provider: p.spec ?? p.name,
+    code: modelCodeFingerprint(),
     kernels: plan.kernels.map((k) => ({ name: k.name, patches: patchIds(k) })),
     filesystems: plan.filesystems,
     scenarios: plan.scenarios.map((s) => s.scenario),
@@ -273,7 +277,7 @@ function readCheckpoint(file: string, identity: unknown): RunRecord[] {
   if (cp.format !== CHECKPOINT_FORMAT) throw new UsageError(`${file} is not a faultline matrix checkpoint`);
   if (JSON.stringify(cp.plan) !== JSON.stringify(identity))
     throw new UsageError(
-      `checkpoint ${file} was written for another matrix (other versions, filesystems, scenarios or budget): ` +
+      `checkpoint ${file} was written for another matrix (other versions, filesystems, scenarios, budget or model code): ` +
         'run with the same options, or remove the file',
     );
   return cp.runs;
@@ -328,6 +332,7 @@ function inProgressOptions(r: RunInProgress): CheckpointOptions {
   }
   return {
     everyMs: r.everyMs,
+    code: modelCodeFingerprint(),
     ...(resume ? { resume } : {}),
     save: (run) => {
       mkdirSync(dirname(r.file), { recursive: true });

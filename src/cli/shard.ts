@@ -113,7 +113,7 @@ export function mergeShards(files: readonly string[]): { command: ShardCommand; 
       throw new UsageError(`${other} come from different commands (${data.command}, ${first.data.command})`);
     if (JSON.stringify(data.plan) !== identity)
       throw new UsageError(
-        `${other} come from different plans (other provider, versions, patches, filesystems, scenarios or budget)`,
+        `${other} come from different plans (other provider, versions, patches, filesystems, scenarios, budget or model code)`,
       );
     if (JSON.stringify(data.cells) !== cells)
       throw new UsageError(`${other} list different runs for the same plan (different faultline versions?)`);

@@ -17,6 +17,8 @@ export interface RunCheckpoint {
   format: typeof RUN_CHECKPOINT_FORMAT;
   /** The model's name: a checkpoint resumes only the model it was taken from. */
   model: string;
+  /** The caller's fingerprint of the model's code (`CheckpointOptions.code`), or null. */
+  code: string | null;
   /** Wall time of the run so far, over every part. */
   elapsedMs: number;
   stats: RunStats;
@@ -31,6 +33,11 @@ export interface RunCheckpoint {
 export interface CheckpointOptions {
   /** A checkpoint to go on from (the model's and monitors' must match). */
   resume?: RunCheckpoint;
+  /**
+   * A fingerprint of the model's code, saved in each checkpoint; one taken with other code is
+   * refused (the path it holds may not exist in the new model, or lead elsewhere).
+   */
+  code?: string;
   /** Save one at least this often (ms of wall time), and when the run stops before its end. */
   everyMs?: number;
   /** Called with each checkpoint; it stays valid (it shares nothing with the running run). */

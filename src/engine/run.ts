@@ -103,6 +103,12 @@ export class Run<S = any> {
       throw new CheckpointMismatch(`not a run checkpoint (format '${String(cp.format)}')`);
     if (cp.model !== this.model.name)
       throw new CheckpointMismatch(`checkpoint of model '${cp.model}', not '${this.model.name}'`);
+    const code = this.opts.checkpoint?.code ?? null;
+    if ((cp.code ?? null) !== code)
+      throw new CheckpointMismatch(
+        `checkpoint taken with other model code (fingerprint ${cp.code ?? 'none'}, now ${code ?? 'none'}): ` +
+          'its path may not exist in this model; start afresh',
+      );
     if (cp.monitors.length !== this.monitors.length)
       throw new CheckpointMismatch(
         `checkpoint has ${cp.monitors.length} monitor states, the model has ${this.monitors.length} monitors`,
@@ -134,6 +140,7 @@ export class Run<S = any> {
     c.save({
       format: RUN_CHECKPOINT_FORMAT,
       model: this.model.name,
+      code: c.code ?? null,
       elapsedMs: this.elapsed(),
       stats: structuredClone(this.stats),
       registry: this.registry.entries(),

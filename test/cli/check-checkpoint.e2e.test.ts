@@ -46,6 +46,14 @@ describe('faultline check --checkpoint', () => {
     const other = faultline([...CHECK, '--mmu-walk', 'atomic', '--checkpoint', cp], INLINE);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain(`checkpoint ${cp} was written for another check`);
+    // The same check's checkpoint from other model code (another faultline version).
+    const saved = JSON.parse(readFileSync(cp, 'utf8'));
+    saved.run.code = 'another';
+    const older = join(dir, 'older.checkpoint');
+    writeFileSync(older, JSON.stringify(saved));
+    const stale = faultline([...CHECK, '--checkpoint', older], INLINE);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain(`checkpoint ${older} was taken with other model code`);
     const junk = join(dir, 'junk.json');
     writeFileSync(junk, '{"format": "something else"}\n');
     const bad = faultline([...CHECK, '--checkpoint', junk], INLINE);

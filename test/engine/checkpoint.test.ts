@@ -83,6 +83,12 @@ describe('DPOR checkpoints: a resumed run ends as the uninterrupted one', () => 
       `checkpoint of model '${handwritten[0].name}', not '${handwritten[1].name}'`,
     );
     expect(() => check(handwritten[0], { mode: 'pct', checkpoint: { save: () => {} } })).toThrow(/DPOR/);
+    let coded: RunCheckpoint | undefined;
+    check(handwritten[0], { maxExecutions: 1, checkpoint: { code: 'a', save: (c) => (coded = c) } });
+    expect(coded?.code).toBe('a');
+    expect(() => check(handwritten[0], { checkpoint: { code: 'b', resume: coded, save: () => {} } })).toThrow(
+      'checkpoint taken with other model code (fingerprint a, now b)',
+    );
     const watched = { ...handwritten[0], monitors: () => [{ endExecution() {} }] };
     expect(() => check(watched, { checkpoint: { save: () => {} } })).toThrow(
       /monitor #0 of model '.*' cannot be checkpointed/,

@@ -21,7 +21,14 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, type Finding, type RunCheckpoint } from '../../../src/engine/index.js';
+import { modelCodeFingerprint } from '../../../src/cli/model-code.js';
+import {
+  CheckpointMismatch,
+  type CheckResult,
+  check,
+  type Finding,
+  type RunCheckpoint,
+} from '../../../src/engine/index.js';
 import { allVersions } from '../../../src/history/index.js';
 import {
   type Action,
@@ -172,7 +179,12 @@ function pairCheckpoint(dir: string, s: Scenario, version: string, fs: FsName) {
     writeFileSync(`${file}.tmp`, JSON.stringify(cp));
     renameSync(`${file}.tmp`, file);
   };
-  return { file, options: { resume, everyMs: 60_000, save }, priorMs: resume?.elapsedMs ?? 0 };
+  // The model code's fingerprint: a checkpoint of other code is refused, naming the file.
+  return {
+    file,
+    options: { resume, everyMs: 60_000, save, code: modelCodeFingerprint() },
+    priorMs: resume?.elapsedMs ?? 0,
+  };
 }
 
 /** One sweep run: DPOR within the budget, then (with `pct`) a PCT pass if DPOR did not finish. */
@@ -181,13 +193,19 @@ export function runPair(s: Scenario, version: string, fs: FsName, budget: PairBu
   const t0 = Date.now();
   const model = buildModel(s, { kernel: version, fs });
   const cp = budget.checkpointDir ? pairCheckpoint(budget.checkpointDir, s, version, fs) : undefined;
-  const r = check(model, {
-    mode: 'dpor',
-    maxExecutions,
-    timeLimitMs,
-    minimizeExecutions: 500,
-    ...(cp ? { checkpoint: cp.options } : {}),
-  });
+  let r: CheckResult;
+  try {
+    r = check(model, {
+      mode: 'dpor',
+      maxExecutions,
+      timeLimitMs,
+      minimizeExecutions: 500,
+      ...(cp ? { checkpoint: cp.options } : {}),
+    });
+  } catch (e) {
+    if (cp && e instanceof CheckpointMismatch) throw new Error(`${cp.file}: ${e.message}`);
+    throw e;
+  }
   if (cp && r.complete) rmSync(cp.file, { force: true });
   const found = [...r.findings];
   let executions = r.stats.executions;
