@@ -4,8 +4,9 @@
 // (sweep-f2.jsonl, sweep-commit-f2.jsonl) against the same scenarios at the default bound, and
 // the runs with the atomic MMU walk (sweep-commit-f2-atomic.jsonl) against the ptl walk's.
 //   npx tsx test/linux/ext4/summarize.ts > /tmp/ext4-tables.md
+//   npx tsx test/linux/ext4/summarize.ts --write     (into docs/findings.md, in place)
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allVersions } from '../../../src/history/index.js';
@@ -317,19 +318,33 @@ const xfs = load('sweep-xfs.jsonl');
 const ext4f = load('sweep-f2.jsonl');
 const ext4cf = load('sweep-commit-f2.jsonl');
 const ext4cfa = load('sweep-commit-f2-atomic.jsonl');
-process.stdout.write(
+const parts: string[] = [];
+parts.push(
   `${table(ext4, 'ext4, pairs of actions (`sweep.jsonl`)')}\n\n${table(ext4c, 'ext4, pairs of actions plus a jbd2 commit (`sweep-commit.jsonl`)', ext4)}\n`,
 );
-if (xfs.length) process.stdout.write(`\n${comparison(ext4, xfs)}\n`);
+if (xfs.length) parts.push(`\n${comparison(ext4, xfs)}\n`);
 if (ext4f.length)
-  process.stdout.write(
+  parts.push(
     `\n${boundComparison(ext4f, ext4, 'ext4, the incomplete pairs again at two faults per access (`sweep-f2.jsonl`)')}\n`,
   );
 if (ext4cf.length)
-  process.stdout.write(
+  parts.push(
     `\n${boundComparison(ext4cf, ext4c, 'ext4 with a jbd2 commit, the incomplete pairs again at two faults per access (`sweep-commit-f2.jsonl`)')}\n`,
   );
 if (ext4cfa.length)
-  process.stdout.write(
+  parts.push(
     `\n${boundComparison(ext4cfa, [...ext4cf, ...ext4c], 'ext4 with a jbd2 commit, the last incomplete pairs with the atomic MMU walk (`sweep-commit-f2-atomic.jsonl`)', WITH_THE_PTL_WALK, new Set([ext4, ext4c, ext4f, ext4cf].flat().flatMap((l) => l.findings.map((f) => `${l.version} ${f.signature}`))))}\n`,
   );
+
+// --write: put the tables into docs/findings.md in place of the ones there (from the first table's
+// heading up to the next section), instead of printing them.
+const tables = parts.join('');
+if (process.argv.includes('--write')) {
+  const doc = join(here, '..', '..', '..', 'docs', 'findings.md');
+  const text = readFileSync(doc, 'utf8');
+  const from = text.indexOf('### ext4, pairs of actions (`sweep.jsonl`)');
+  const to = text.indexOf('## What each ext4 finding is');
+  if (from < 0 || to < from) throw new Error(`${doc}: the tables' heading or the next section is missing`);
+  writeFileSync(doc, `${text.slice(0, from)}${tables.replace(/\n+$/, '')}\n\n${text.slice(to)}`);
+  process.stdout.write(`tables written into ${doc}\n`);
+} else process.stdout.write(tables);
