@@ -11,7 +11,7 @@ import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import { modelCodeFingerprint } from './model-code.js';
 import { type Provider, patchIds } from './provider.js';
-import type { Budget, Target } from './target.js';
+import { type Budget, exploresWithDpor, type Target } from './target.js';
 
 const CHECK_CHECKPOINT_FORMAT = 'faultline-check-checkpoint/1';
 
@@ -42,7 +42,7 @@ export function checkCheckpoint(
   t: Target,
   b: Budget,
 ): CheckpointOptions & { resumedFrom?: number } {
-  if ((b.mode ?? 'dpor') !== 'dpor' || b.maxPreemptions !== undefined)
+  if (!exploresWithDpor(b))
     throw new UsageError(
       '--checkpoint saves a DPOR exploration: use it without --mode and --max-preemptions (the other modes keep no path to resume)',
     );

@@ -97,16 +97,7 @@ export async function runMatrixPool(
                 scenarioRef: t.scenarioRef,
                 ...settingsOf({ maxFaults: t.maxFaults, mmuWalk: t.mmuWalk }),
                 budget,
-                ...(hooks.checkpoint
-                  ? {
-                      progress: runInProgress(
-                        hooks.checkpoint,
-                        identity,
-                        cells[index].key,
-                        hooks.checkpointEveryMs ?? 60_000,
-                      ),
-                    }
-                  : {}),
+                progress: runInProgress(hooks, identity, cells[index].key),
               };
               w.postMessage(task);
             };

@@ -15,6 +15,7 @@ import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
 import {
   type Budget,
+  exploresWithDpor,
   type RunHooks,
   replayCommand,
   runTarget,
@@ -306,15 +307,12 @@ export interface RunInProgress {
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
-export function runInProgress(
-  checkpoint: string,
-  identity: unknown,
-  key: string,
-  everyMs: number,
-): RunInProgress {
+/** Where the run of `key` saves its state, when the plan has a checkpoint (else undefined). */
+export function runInProgress(hooks: MatrixHooks, identity: unknown, key: string): RunInProgress | undefined {
+  if (!hooks.checkpoint) return undefined;
   return {
-    file: join(`${checkpoint}.runs`, `${sha1(key).slice(0, 20)}.json`),
-    everyMs,
+    file: join(`${hooks.checkpoint}.runs`, `${sha1(key).slice(0, 20)}.json`),
+    everyMs: hooks.checkpointEveryMs ?? 60_000,
     identity: sha1(`${JSON.stringify(identity)}\n${key}`),
   };
 }
@@ -364,7 +362,7 @@ export function runCell(
 ): RunRecord | undefined {
   const t = withStepBound(cell.target, budget);
   // Only a DPOR run has a path to go on from; the other modes start again.
-  const saving = progress && (budget.mode ?? 'dpor') === 'dpor' && budget.maxPreemptions === undefined;
+  const saving = progress && exploresWithDpor(budget);
   const result = runTarget(p, t, budget, hooks, saving ? { checkpoint: inProgressOptions(progress) } : {});
   if (result.stopReason === 'interrupted') return undefined;
   // The record replaces the saved state (a kill before the caller saves the record costs this run).
@@ -444,10 +442,7 @@ export function runMatrix(
       break;
     }
     hooks.onRun?.(i, cells.length, cell);
-    const progress = hooks.checkpoint
-      ? runInProgress(hooks.checkpoint, identity, cell.key, hooks.checkpointEveryMs ?? 60_000)
-      : undefined;
-    const rec = runCell(p, cell, budget, hooks, progress);
+    const rec = runCell(p, cell, budget, hooks, runInProgress(hooks, identity, cell.key));
     if (!rec) {
       interrupted = true;
       break;

@@ -36,6 +36,7 @@ import { checkOutPath, mergeShards, parseShard, type ShardCommand, writeShardFil
 import { colorEnabled, makeStyle, type Style } from './style.js';
 import {
   type Budget,
+  exploresWithDpor,
   resolveFs,
   resolveKernel,
   resolveScenario,
@@ -486,7 +487,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           ),
           o,
         );
-        if (o.races && ((budget.mode ?? 'dpor') !== 'dpor' || budget.maxPreemptions !== undefined))
+        if (o.races && !exploresWithDpor(budget))
           throw new UsageError(
             '--races counts the branches of a DPOR search: use it without --mode and --max-preemptions',
           );

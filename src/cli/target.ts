@@ -30,6 +30,11 @@ export interface Budget {
   maxStepsPerThread?: number;
 }
 
+/** Does the budget explore exhaustively with DPOR (no other mode, no preemption bound)? */
+export function exploresWithDpor(b: Budget): boolean {
+  return (b.mode ?? 'dpor') === 'dpor' && b.maxPreemptions === undefined;
+}
+
 export interface RunHooks {
   shouldStop?: () => boolean;
   onProgress?: (p: Progress) => void;

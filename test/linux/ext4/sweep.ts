@@ -10,17 +10,10 @@
 //     --kernel <v> --fs ext4 <token>).
 
 import { spawnSync } from 'node:child_process';
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../../src/cli/atomic-file.js';
 import { modelCodeFingerprint } from '../../../src/cli/model-code.js';
 import {
   CheckpointMismatch,
@@ -175,10 +168,7 @@ export interface PairBudget {
 function pairCheckpoint(dir: string, s: Scenario, version: string, fs: FsName) {
   const file = join(dir, `${version}__${fs}__${s.name}.json`);
   const resume = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunCheckpoint) : undefined;
-  const save = (cp: RunCheckpoint) => {
-    writeFileSync(`${file}.tmp`, JSON.stringify(cp));
-    renameSync(`${file}.tmp`, file);
-  };
+  const save = (cp: RunCheckpoint) => writeFileAtomic(file, JSON.stringify(cp));
   // The model code's fingerprint: a checkpoint of other code is refused, naming the file.
   return {
     file,
