@@ -2,15 +2,15 @@
 // seconds, and when stopped by a budget or Ctrl-C) and, started again with the same file, goes on
 // from there instead of from the start. The file says what it was written for (provider, kernel
 // and its patches, filesystem, the scenario itself, the step and fault bounds, the MMU walk)
-// and the model code it ran (model-code.ts);
-// another run refuses it. A run that completes removes it: its result is the output.
+// and the model code it ran (model-code.ts), and is sealed (sealed-file.ts);
+// another run, or an altered file, is refused. A run that completes removes it: its result is the output.
 
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { CheckpointOptions, RunCheckpoint } from '../engine/checkpoint.js';
-import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import { modelCodeFingerprint } from './model-code.js';
 import { type Provider, patchIds } from './provider.js';
+import { readJsonFile, unseal, writeSealed } from './sealed-file.js';
 import { type Budget, exploresWithDpor, type Target } from './target.js';
 
 const CHECK_CHECKPOINT_FORMAT = 'faultline-check-checkpoint/1';
@@ -50,21 +50,17 @@ export function checkCheckpoint(
   const save = (run: RunCheckpoint) => {
     const body: CheckCheckpointFile = { format: CHECK_CHECKPOINT_FORMAT, identity, run };
     try {
-      writeFileAtomic(file, `${JSON.stringify(body)}\n`);
+      writeSealed(file, body);
     } catch (e) {
       throw new UsageError(`cannot write checkpoint ${file}: ${(e as Error).message}`);
     }
   };
   const options = { everyMs: everySeconds * 1000, save, code: modelCodeFingerprint() };
   if (!existsSync(file)) return options;
-  let cp: CheckCheckpointFile;
-  try {
-    cp = JSON.parse(readFileSync(file, 'utf8')) as CheckCheckpointFile;
-  } catch (e) {
-    throw new UsageError(`cannot read checkpoint ${file}: ${(e as Error).message}`);
-  }
-  if (cp?.format !== CHECK_CHECKPOINT_FORMAT)
-    throw new UsageError(`${file} is not a faultline check checkpoint (format: ${String(cp?.format)})`);
+  const data = readJsonFile(file, 'checkpoint') as Partial<CheckCheckpointFile> | null;
+  if (data?.format !== CHECK_CHECKPOINT_FORMAT)
+    throw new UsageError(`${file} is not a faultline check checkpoint (format: ${String(data?.format)})`);
+  const cp = unseal<CheckCheckpointFile>(file, data, 'remove it to start afresh');
   if (cp.run?.code !== options.code)
     throw new UsageError(
       `checkpoint ${file} was taken with other model code (another faultline version, or sources against dist/): ` +

@@ -5,14 +5,14 @@
 // same file and options skips the runs already there (after Ctrl-C, a crash, or to re-print).
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CheckpointOptions, Finding, RunCheckpoint } from '../engine/index.js';
-import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import { modelCodeFingerprint } from './model-code.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
 import type { Scenario } from './scenario-schema.js';
+import { readJsonFile, unseal, writeSealed } from './sealed-file.js';
 import {
   type Budget,
   exploresWithDpor,
@@ -269,13 +269,10 @@ export function planIdentity(p: Provider, plan: MatrixPlan, budget: Budget): Pla
 
 function readCheckpoint(file: string, identity: unknown): RunRecord[] {
   if (!existsSync(file)) return [];
-  let cp: Checkpoint;
-  try {
-    cp = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
-  } catch (e) {
-    throw new UsageError(`cannot read checkpoint ${file}: ${(e as Error).message}`);
-  }
-  if (cp.format !== CHECKPOINT_FORMAT) throw new UsageError(`${file} is not a faultline matrix checkpoint`);
+  const data = readJsonFile(file, 'checkpoint') as Partial<Checkpoint> | null;
+  if (data?.format !== CHECKPOINT_FORMAT)
+    throw new UsageError(`${file} is not a faultline matrix checkpoint`);
+  const cp = unseal<Checkpoint>(file, data, 'remove it to run the matrix afresh');
   if (JSON.stringify(cp.plan) !== JSON.stringify(identity))
     throw new UsageError(
       `checkpoint ${file} was written for another matrix (other versions, filesystems, scenarios, budget or model code): ` +
@@ -286,7 +283,7 @@ function readCheckpoint(file: string, identity: unknown): RunRecord[] {
 
 export function writeCheckpoint(file: string, identity: unknown, runs: RunRecord[]): void {
   const cp: Checkpoint = { format: CHECKPOINT_FORMAT, plan: identity, runs };
-  writeFileAtomic(file, `${JSON.stringify(cp)}\n`);
+  writeSealed(file, cp);
 }
 
 // ---- runs in progress ---------------------------------------------------------------------------
@@ -320,13 +317,10 @@ export function runInProgress(hooks: MatrixHooks, identity: unknown, key: string
 function inProgressOptions(r: RunInProgress): CheckpointOptions {
   let resume: RunCheckpoint | undefined;
   if (existsSync(r.file)) {
-    try {
-      const saved = JSON.parse(readFileSync(r.file, 'utf8'));
-      // Another plan's file (its checkpoint was removed, this one left): start afresh over it.
-      if (saved?.format === IN_PROGRESS_FORMAT && saved.identity === r.identity) resume = saved.run;
-    } catch (e) {
-      throw new UsageError(`cannot read the saved run ${r.file}: ${(e as Error).message}`);
-    }
+    const saved = readJsonFile(r.file, 'the saved run') as { format?: unknown; identity?: unknown } | null;
+    // Another plan's file (its checkpoint was removed, this one left): start afresh over it.
+    if (saved?.format === IN_PROGRESS_FORMAT && saved.identity === r.identity)
+      resume = unseal<{ run: RunCheckpoint }>(r.file, saved, 'remove it to start that run afresh').run;
   }
   return {
     everyMs: r.everyMs,
@@ -334,10 +328,7 @@ function inProgressOptions(r: RunInProgress): CheckpointOptions {
     ...(resume ? { resume } : {}),
     save: (run) => {
       mkdirSync(dirname(r.file), { recursive: true });
-      writeFileAtomic(
-        r.file,
-        `${JSON.stringify({ format: IN_PROGRESS_FORMAT, identity: r.identity, run })}\n`,
-      );
+      writeSealed(r.file, { format: IN_PROGRESS_FORMAT, identity: r.identity, run });
     },
   };
 }

@@ -1,12 +1,11 @@
 // `--shard I/N` and `faultline merge`: a plan's runs split over machines. Each shard writes its
 // runs, with everything merge needs to rebuild the single run's result (the plan's identity, every
 // planned run's key, the finding briefs with their tokens and preemptions), to a versioned JSON
-// file; merge checks that the files are the N shards of one plan and puts the runs back in plan
+// file (sealed: sealed-file.ts); merge checks that the files are the N shards of one plan and puts the runs back in plan
 // order, so the report is the one a single run prints.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
 import { UsageError } from './errors.js';
 import {
   dealShards,
@@ -16,6 +15,7 @@ import {
   type RunRecord,
   type Shard,
 } from './matrix.js';
+import { readJsonFile, unseal, writeSealed } from './sealed-file.js';
 
 export const SHARD_FORMAT = 'faultline-shard/1';
 
@@ -59,24 +59,19 @@ export function writeShardFile(file: string, data: Omit<ShardFile, 'format'>): v
   const body: ShardFile = { format: SHARD_FORMAT, ...data };
   try {
     // An interrupted write never leaves half a file for merge to read.
-    writeFileAtomic(file, `${JSON.stringify(body)}\n`);
+    writeSealed(file, body);
   } catch (e) {
     throw new UsageError(`cannot write --out ${file}: ${(e as Error).message}`);
   }
 }
 
 function readShardFile(file: string): ShardFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const f = data as Partial<ShardFile> | null;
-  if (!f || typeof f !== 'object' || f.format !== SHARD_FORMAT)
+  const data = readJsonFile(file, 'shard result') as Partial<ShardFile> | null;
+  if (!data || typeof data !== 'object' || data.format !== SHARD_FORMAT)
     throw new UsageError(
       `${file} is not a shard result (${SHARD_FORMAT}): write one with 'faultline matrix --shard I/N --out FILE'`,
     );
+  const f = unseal<Partial<ShardFile>>(file, data, 'run its shard again');
   const okShard =
     f.shard && Number.isInteger(f.shard.index) && Number.isInteger(f.shard.count) && f.shard.index >= 1;
   if (

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sealedJson } from '../../src/cli/sealed-file.js';
 import { faultline, interruptWhen, TOY, tempDir } from './run-cli.js';
 
 const INLINE = { FAULTLINE_NO_WORKER: '1' };
@@ -46,11 +47,12 @@ describe('faultline check --checkpoint', () => {
     const other = faultline([...CHECK, '--mmu-walk', 'atomic', '--checkpoint', cp], INLINE);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain(`checkpoint ${cp} was written for another check`);
-    // The same check's checkpoint from other model code (another faultline version).
-    const saved = JSON.parse(readFileSync(cp, 'utf8'));
+    // The same check's checkpoint from other model code (another faultline version, which seals
+    // what it writes too).
+    const { sha256: _, ...saved } = JSON.parse(readFileSync(cp, 'utf8'));
     saved.run.code = 'another';
     const older = join(dir, 'older.checkpoint');
-    writeFileSync(older, JSON.stringify(saved));
+    writeFileSync(older, sealedJson(saved));
     const stale = faultline([...CHECK, '--checkpoint', older], INLINE);
     expect(stale.code).toBe(2);
     expect(stale.stderr).toContain(`checkpoint ${older} was taken with other model code`);
@@ -59,6 +61,21 @@ describe('faultline check --checkpoint', () => {
     const bad = faultline([...CHECK, '--checkpoint', junk], INLINE);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`${junk} is not a faultline check checkpoint`);
+    // The same file changed by hand, with a well-formed but other path: refused by its seal.
+    saved.run.code = JSON.parse(readFileSync(cp, 'utf8')).run.code;
+    saved.run.explorer.stack[0].cur = 7;
+    const edited = join(dir, 'edited.checkpoint');
+    writeFileSync(edited, sealedJson(saved).replace(/"sha256":"[0-9a-f]{6}/, '"sha256":"000000'));
+    const altered = faultline([...CHECK, '--checkpoint', edited], INLINE);
+    expect(altered.code).toBe(2);
+    expect(altered.stderr).toContain(
+      `${edited} was changed after faultline wrote it (its content does not match its sha256): remove it to start afresh`,
+    );
+    const unsealed = join(dir, 'unsealed.checkpoint');
+    writeFileSync(unsealed, JSON.stringify(saved));
+    const hand = faultline([...CHECK, '--checkpoint', unsealed], INLINE);
+    expect(hand.code).toBe(2);
+    expect(hand.stderr).toContain(`${unsealed} has no sha256 seal`);
     const pct = faultline([...CHECK, '--mode', 'pct', '--checkpoint', cp], INLINE);
     expect(pct.code).toBe(2);
     expect(pct.stderr).toContain('--checkpoint saves a DPOR exploration');
@@ -98,13 +115,20 @@ describe('matrix and explore --checkpoint: the runs in progress', () => {
     const savedAt = JSON.parse(readFileSync(join(runs, file), 'utf8')).run.stats.executions as number;
     expect(savedAt).toBeGreaterThan(0);
 
-    // A copy whose saved count is 1000 more: the run it resumes counts from there (the state is used).
+    // A copy whose saved count is 1000 more: the run it resumes counts from there (the state is
+    // used). Edited and sealed again; edited only, it is refused.
     const cp2 = join(dir, 'copy.checkpoint');
     expect(existsSync(cp)).toBe(false); // no run has finished
     cpSync(runs, `${cp2}.runs`, { recursive: true });
-    const tampered = JSON.parse(readFileSync(join(`${cp2}.runs`, file), 'utf8'));
+    const { sha256: _, ...tampered } = JSON.parse(readFileSync(join(`${cp2}.runs`, file), 'utf8'));
     tampered.run.stats.executions += 1000;
-    writeFileSync(join(`${cp2}.runs`, file), JSON.stringify(tampered));
+    writeFileSync(join(`${cp2}.runs`, file), JSON.stringify({ ...tampered, sha256: _ }));
+    const refused = faultline([...plan, ...out, '--workers', '1', '--checkpoint', cp2]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `${join(`${cp2}.runs`, file)} was changed after faultline wrote it (its content does not match its sha256): remove it to start that run afresh`,
+    );
+    writeFileSync(join(`${cp2}.runs`, file), sealedJson(tampered));
     const counted = faultline([...plan, ...out, '--workers', '1', '--checkpoint', cp2]);
 
     // Resumed on the main thread this time: the saved state is the same for both.

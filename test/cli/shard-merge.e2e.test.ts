@@ -133,6 +133,17 @@ describe('matrix --shard and merge', () => {
     const plain = await inProcess(['merge', notShard]);
     expect(plain.code, plain.stderr).toBe(2);
     expect(plain.stderr).toContain(`${notShard} is not a shard result (faultline-shard/1)`);
+
+    // A shard result edited after it was written (one run's execution count) is not merged.
+    const edited = join(dir, 'edited-2.json');
+    const shard2 = JSON.parse(readFileSync(shardFile(2), 'utf8'));
+    shard2.runs[0].executions += 1;
+    writeFileSync(edited, JSON.stringify(shard2));
+    const changed = await inProcess(['merge', shardFile(1), edited, shardFile(3)]);
+    expect(changed.code, changed.stderr).toBe(2);
+    expect(changed.stderr).toContain(
+      `${edited} was changed after faultline wrote it (its content does not match its sha256): run its shard again`,
+    );
   });
 
   it('--shard must be I/N with 1 <= I <= N', async () => {

@@ -196,6 +196,15 @@ describe('matrix checkpoint', () => {
     expect(() => runMatrix(p, { ...plan, filesystems: ['xfs'] }, {}, { checkpoint: cp })).toThrow(
       'was written for another matrix',
     );
+    // A finished run's record edited by hand is not taken as a result.
+    const saved = readFileSync(cp, 'utf8');
+    writeFileSync(
+      cp,
+      saved.replace(/"executions":(\d+)/, (_, n) => `"executions":${Number(n) + 1}`),
+    );
+    expect(() => runMatrix(p, plan, {}, { checkpoint: cp })).toThrow(
+      `${cp} was changed after faultline wrote it (its content does not match its sha256): remove it to run the matrix afresh`,
+    );
     writeFileSync(cp, 'not json');
     expect(() => runMatrix(p, plan, {}, { checkpoint: cp })).toThrow('cannot read checkpoint');
   });
