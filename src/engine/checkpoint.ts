@@ -31,7 +31,11 @@ export interface RunCheckpoint {
 }
 
 export interface CheckpointOptions {
-  /** A checkpoint to go on from (the model's and monitors' must match). */
+  /**
+   * A checkpoint to go on from (the model's and monitors' must match), as `save` received it: the
+   * engine checks its outline, not every field, so a stored one must be kept from changes (the
+   * CLI seals the files it writes with a sha256).
+   */
   resume?: RunCheckpoint;
   /**
    * A fingerprint of the model's code, saved in each checkpoint; one taken with other code is

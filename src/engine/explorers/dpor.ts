@@ -311,6 +311,9 @@ function saveW(n: WNode): WState {
   return { t: n.t, acc: [...n.acc], born: n.born, cause: n.cause, leaf: n.leaf, kids: saveKids(n.kids) };
 }
 
+const copySleep = (sleep: readonly { t: number; acc: readonly number[] }[]) =>
+  sleep.map((s) => ({ t: s.t, acc: [...s.acc] }));
+
 // Loading copies everything: the live path is mutated, the checkpoint may be resumed again.
 const loadKids = (kids: [string, WState[]][]): Map<string, WNode[]> =>
   new Map(kids.map(([k, ns]) => [k, ns.map(loadW)]));
@@ -324,7 +327,7 @@ function saveState(initial: readonly number[], divergence: number, stack: readon
     initial: [...initial],
     divergence,
     stack: stack.map((n) => ({
-      sleep: n.sleep.map((s) => ({ t: s.t, acc: [...s.acc] })),
+      sleep: copySleep(n.sleep),
       wut: n.wut.map(saveW),
       cur: n.cur,
       curAcc: [...n.curAcc],
@@ -337,7 +340,7 @@ function saveState(initial: readonly number[], divergence: number, stack: readon
 
 function loadStack(state: DporState): Node[] {
   return state.stack.map((n) => ({
-    sleep: n.sleep.length ? n.sleep.map((x) => ({ t: x.t, acc: [...x.acc] })) : NO_SLEEP,
+    sleep: n.sleep.length ? copySleep(n.sleep) : NO_SLEEP,
     wut: n.wut.length ? n.wut.map(loadW) : NO_BRANCHES,
     cur: n.cur,
     curAcc: n.curAcc.length ? [...n.curAcc] : NO_NUMBERS,
@@ -347,15 +350,19 @@ function loadStack(state: DporState): Node[] {
   }));
 }
 
-function isDporState(x: unknown): x is DporState {
-  const s = x as DporState;
-  return (
-    typeof s === 'object' &&
-    s !== null &&
-    Array.isArray(s.initial) &&
-    Number.isInteger(s.divergence) &&
-    Array.isArray(s.stack)
-  );
+/** The saved path of a run resumed from a checkpoint (taken once), checked to be one. */
+function takeResumeState(run: Run): DporState | undefined {
+  const s = run.takeResumeState() as DporState | undefined;
+  if (s === undefined) return undefined;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    !Array.isArray(s.initial) ||
+    !Number.isInteger(s.divergence) ||
+    !Array.isArray(s.stack)
+  )
+    throw new CheckpointMismatch('the explorer state is not a DPOR path');
+  return s;
 }
 
 /**
@@ -614,11 +621,8 @@ export function dporPass(
 
 /** Exhaustive exploration: one DPOR pass per vector of choices made before the first step. */
 export function exploreDpor(run: Run, observer?: DporObserver): boolean {
-  const resumed = run.takeResumeState();
-  if (resumed !== undefined && !isDporState(resumed))
-    throw new CheckpointMismatch('the explorer state is not a DPOR path');
-  const initial: number[] = resumed ? [...resumed.initial] : [];
-  let resume = resumed;
+  let resume = takeResumeState(run);
+  const initial: number[] = resume ? [...resume.initial] : [];
   for (;;) {
     const arity: number[] = [];
     const passed = dporPass(run, initial, arity, observer, resume);
