@@ -13,8 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../../src/cli/atomic-file.js';
 import { modelCodeFingerprint } from '../../../src/cli/model-code.js';
+import { readJsonFile, unseal, writeSealed } from '../../../src/cli/sealed-file.js';
 import {
   CheckpointMismatch,
   type CheckResult,
@@ -167,8 +167,11 @@ export interface PairBudget {
 /** A run's checkpoint options in `dir`: its file, what it resumes, and the wall time before. */
 function pairCheckpoint(dir: string, s: Scenario, version: string, fs: FsName) {
   const file = join(dir, `${version}__${fs}__${s.name}.json`);
-  const resume = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunCheckpoint) : undefined;
-  const save = (cp: RunCheckpoint) => writeFileAtomic(file, JSON.stringify(cp));
+  // Sealed as the CLI's checkpoints are: a file changed since it was written is refused.
+  const resume = existsSync(file)
+    ? unseal<RunCheckpoint>(file, readJsonFile(file, 'checkpoint') as object, 'remove it to start afresh')
+    : undefined;
+  const save = (cp: RunCheckpoint) => writeSealed(file, cp);
   // The model code's fingerprint: a checkpoint of other code is refused, naming the file.
   return {
     file,
