@@ -35,13 +35,15 @@ describe('faultline check', () => {
   it('--races names the objects whose races made the exploration, in text and JSON', () => {
     const r = faultline([...EX, 'check', 'abba', '--races'], INLINE);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('executions by the object of the race that created their branch:');
-    expect(r.stdout).toMatch(/^ +44\.4% +4 {2}A$/m);
-    expect(r.stdout).toMatch(/^ +44\.4% +4 {2}B$/m);
+    expect(r.stdout).toContain(
+      'executions by the object of the race that created their branch (where they leave the execution before), and any branch on their path:',
+    );
+    expect(r.stdout).toMatch(/^ +44\.4% +4 +66\.7% +6 {2}A$/m);
+    expect(r.stdout).toMatch(/^ +44\.4% +4 +55\.6% +5 {2}B$/m);
     const j = JSON.parse(faultline([...EX, 'check', 'abba', '--races', '--format', 'json'], INLINE).stdout);
     expect(j.races.byObject).toEqual([
-      { object: 'A', executions: 4 },
-      { object: 'B', executions: 4 },
+      { object: 'A', executions: 4, onPath: 6 },
+      { object: 'B', executions: 4, onPath: 5 },
     ]);
     expect(j.stats.executions).toBe(9);
     const pct = faultline([...EX, 'check', 'abba', '--races', '--mode', 'pct'], INLINE);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { check } from '../../src/engine/index.js';
+import { type Cell, check, defineModel, type Model, write } from '../../src/engine/index.js';
 import { examples, producerConsumer } from '../../src/examples/index.js';
+import { handwritten } from './programs.js';
 
 describe('race census (check with raceCensus)', () => {
   it('names the objects whose races branched the executions; every execution but the first has one cause', () => {
@@ -27,4 +28,44 @@ describe('race census (check with raceCensus)', () => {
     expect(check(examples.abba, { minimize: false }).races).toBeUndefined();
     expect(check(examples.abba, { raceCensus: true, mode: 'pct', runs: 10 }).races).toBeUndefined();
   });
+});
+
+/** Two threads that each write l, then x, then y: three independent orders, l's at the top. */
+const threeCells: Model = defineModel({
+  name: 'three-cells',
+  setup: (w) => ({ l: w.cell('l', 0), x: w.cell('x', 0), y: w.cell('y', 0) }),
+  threads: [0, 1].map((i) => ({
+    name: `T${i}`,
+    body: function* (s: { l: Cell<number>; x: Cell<number>; y: Cell<number> }) {
+      yield* write(s.l, i);
+      yield* write(s.x, i);
+      yield* write(s.y, i);
+    },
+  })),
+});
+
+describe('race census: branches anywhere on the path', () => {
+  it('counts a race near the root for every execution below its branch', () => {
+    const r = check(threeCells, { raceCensus: true, minimize: false });
+    // Two orders of l, each with two orders of x, each with two of y: 8 traces.
+    expect(r.stats.executions).toBe(8);
+    const by = Object.fromEntries(r.races!.byObject.map((x) => [x.object, x]));
+    // One execution leaves the one before at l's branch, but the four of the other order of l
+    // all take it; x's branch is taken by two in each half, y's by one in each quarter.
+    expect(by.l).toEqual({ object: 'l', executions: 1, onPath: 4 });
+    expect(by.x).toEqual({ object: 'x', executions: 2, onPath: 4 });
+    expect(by.y).toEqual({ object: 'y', executions: 4, onPath: 4 });
+  });
+
+  it.each(handwritten.map((m) => [m.name, m] as const))(
+    '%s: an execution takes the branch it starts at, and the census changes nothing',
+    (_n, model) => {
+      const r = check(model, { raceCensus: true, minimize: false });
+      expect(r.stats.executions).toBe(check(model, { minimize: false }).stats.executions);
+      for (const x of r.races!.byObject) {
+        expect(x.onPath).toBeGreaterThanOrEqual(x.executions);
+        expect(x.onPath).toBeLessThanOrEqual(r.stats.executions - 1);
+      }
+    },
+  );
 });

@@ -39,21 +39,25 @@ function coverage(r: CheckResult): string {
   return `${what} in ${time}, ${r.stopReason ? why[r.stopReason] : mode} (not a proof of absence)`;
 }
 
-/** `--races`: the objects whose races branched most executions (the first execution has none). */
+/**
+ * `--races`: the objects whose races branched most executions (the first execution has none):
+ * by the race behind the branch where each leaves the one before, and behind any branch on its path.
+ */
 export function racesText(r: CheckResult, top = 12): string[] {
   const c = r.races;
   if (!c) return [];
   const n = r.stats.executions;
   const pct = (x: number) => `${((100 * x) / Math.max(1, n)).toFixed(1).padStart(5)}%`;
-  const rows = c.byObject
-    .slice(0, top)
-    .map((x) => `  ${pct(x.executions)} ${x.executions.toLocaleString('en-US').padStart(10)}  ${x.object}`);
+  const cols = (x: number) => `${pct(x)} ${x.toLocaleString('en-US').padStart(10)}`;
+  const rows = c.byObject.slice(0, top).map((x) => `  ${cols(x.executions)}  ${cols(x.onPath)}  ${x.object}`);
   if (c.byObject.length > top) rows.push(`  (${c.byObject.length - top} more objects)`);
-  if (c.choices)
-    rows.push(
-      `  ${pct(c.choices)} ${c.choices.toLocaleString('en-US').padStart(10)}  (another choice value)`,
-    );
-  return ['', 'executions by the object of the race that created their branch:', ...rows];
+  if (c.choices) rows.push(`  ${cols(c.choices)}  ${' '.repeat(17)}  (another choice value)`);
+  return [
+    '',
+    'executions by the object of the race that created their branch (where they leave the execution before), and any branch on their path:',
+    '          their branch   any on the path',
+    ...rows,
+  ];
 }
 
 export function checkText(r: CheckReport, style: Style = plain): string {

@@ -51,6 +51,8 @@ interface Node {
   /** Thread explored from here in the current execution, and its event's accesses. */
   cur: number;
   curAcc: readonly number[];
+  /** The object of the race whose reversal put that branch in the wakeup tree; -1: taken freely. */
+  cause: number;
   /** The wakeup tree below the current branch, per choice vector of this step. */
   kids: Map<string, WNode[]>;
   /** Choice vector of this step in the current execution, and the arities it met. */
@@ -293,6 +295,7 @@ interface NodeState {
   wut: WState[];
   cur: number;
   curAcc: number[];
+  cause: number;
   kids: [string, WState[]][];
   vals: number[];
   arity: number[];
@@ -331,6 +334,7 @@ function saveState(initial: readonly number[], divergence: number, stack: readon
       wut: n.wut.map(saveW),
       cur: n.cur,
       curAcc: [...n.curAcc],
+      cause: n.cause,
       kids: saveKids(n.kids),
       vals: [...n.vals],
       arity: [...n.arity],
@@ -344,6 +348,7 @@ function loadStack(state: DporState): Node[] {
     wut: n.wut.length ? n.wut.map(loadW) : NO_BRANCHES,
     cur: n.cur,
     curAcc: n.curAcc.length ? [...n.curAcc] : NO_NUMBERS,
+    cause: n.cause,
     kids: n.kids.length ? loadKids(n.kids) : NO_KIDS,
     vals: n.vals.length ? [...n.vals] : NO_NUMBERS,
     arity: n.arity.length ? [...n.arity] : NO_NUMBERS,
@@ -373,6 +378,12 @@ function takeResumeState(run: Run): DporState | undefined {
 export interface DporObserver {
   /** `cause`: the object (registry id) of the race whose reversal inserted the branch. */
   branch(age: number | 'choice', cause?: number): void;
+  /**
+   * After each execution: the objects of the races behind every branch on its path, from the
+   * root down (a branch near the root multiplies all the executions below it). Shared; read it
+   * before returning.
+   */
+  path?(causes: ReadonlySet<number>): void;
 }
 
 /**
@@ -398,6 +409,7 @@ export function dporPass(
   /** Races of the current execution as triples: earlier event, later event, the object. */
   const races: number[] = [];
   let nRaces = 0;
+  const pathCauses = new Set<number>();
   for (;;) {
     if (run.exhausted()) {
       run.checkpoint(state, true);
@@ -457,6 +469,7 @@ export function dporPass(
           wut: inherited,
           cur: -1,
           curAcc: NO_NUMBERS,
+          cause: -1,
           kids: NO_KIDS,
           vals: NO_NUMBERS,
           arity: NO_NUMBERS,
@@ -464,6 +477,7 @@ export function dporPass(
         if (node.wut.length) {
           const b = node.wut.shift()!;
           node.cur = b.t;
+          node.cause = b.cause;
           node.kids = b.kids;
         } else {
           let pick = -1;
@@ -590,6 +604,11 @@ export function dporPass(
       insert(node.wut, v, run.stats.executions, races[r + 2]);
     }
 
+    if (observer?.path) {
+      pathCauses.clear();
+      for (const n of stack) if (n.cause >= 0) pathCauses.add(n.cause);
+      observer.path(pathCauses);
+    }
     run.finish(ex);
 
     // Backtrack to the deepest node with another choice vector or wakeup-tree branch.
@@ -607,6 +626,7 @@ export function dporPass(
         const b = top.wut.shift()!;
         observer?.branch(run.stats.executions - b.born, b.cause);
         top.cur = b.t;
+        top.cause = b.cause;
         top.kids = b.kids;
         top.curAcc = NO_NUMBERS;
         top.vals = NO_NUMBERS;
