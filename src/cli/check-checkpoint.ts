@@ -2,8 +2,8 @@
 // seconds, and when stopped by a budget or Ctrl-C) and, started again with the same file, goes on
 // from there instead of from the start. The file says what it was written for (provider, kernel
 // and its patches, filesystem, the scenario itself, the step and fault bounds, the MMU walk)
-// and the model code it ran (model-code.ts), and is sealed (sealed-file.ts);
-// another run, or an altered file, is refused. A run that completes removes it: its result is the output.
+// and the model code it ran (model-code.ts), and is sealed (sealed-file.ts): another run, or a
+// file changed since, is refused. A run that completes removes it: its result is the output.
 
 import { existsSync, rmSync } from 'node:fs';
 import type { CheckpointOptions, RunCheckpoint } from '../engine/checkpoint.js';

@@ -1,8 +1,8 @@
 // `--shard I/N` and `faultline merge`: a plan's runs split over machines. Each shard writes its
 // runs, with everything merge needs to rebuild the single run's result (the plan's identity, every
 // planned run's key, the finding briefs with their tokens and preemptions), to a versioned JSON
-// file (sealed: sealed-file.ts); merge checks that the files are the N shards of one plan and puts the runs back in plan
-// order, so the report is the one a single run prints.
+// file, sealed (sealed-file.ts); merge checks that the files are the N shards of one plan and puts
+// the runs back in plan order, so the report is the one a single run prints.
 
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -379,9 +379,9 @@ export interface DporObserver {
   /** `cause`: the object (registry id) of the race whose reversal inserted the branch. */
   branch(age: number | 'choice', cause?: number): void;
   /**
-   * After each execution: the objects of the races behind every branch on its path, from the
-   * root down (a branch near the root multiplies all the executions below it). Shared; read it
-   * before returning.
+   * After each execution: the objects of the races behind the branches on its whole path (a
+   * branch near the root multiplies all the executions below it). A shared set: read it before
+   * returning.
    */
   path?(causes: ReadonlySet<number>): void;
 }
