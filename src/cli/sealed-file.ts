@@ -37,7 +37,9 @@ export function readJsonFile(file: string, what: string): unknown {
  * Check the seal of a parsed file (after its format: a file of another kind gets that message)
  * and return its content without the seal. `remedy` says what to do about a broken one.
  */
-export function unseal<T>(file: string, data: object, remedy: string): T {
+export function unseal<T>(file: string, data: unknown, remedy: string): T {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new UsageError(`${file} is not a JSON object: ${remedy}`);
   const { sha256, ...body } = data as { sha256?: unknown };
   if (typeof sha256 !== 'string')
     throw new UsageError(`${file} has no sha256 seal (written by hand, or by an older faultline): ${remedy}`);

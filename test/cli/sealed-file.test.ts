@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readJsonFile, sealedJson, unseal, writeSealed } from '../../src/cli/sealed-file.js';
 import { tempDir } from './run-cli.js';
 
-const read = (file: string) => unseal(file, readJsonFile(file, 'test file') as object, 'do something');
+const read = (file: string) => unseal(file, readJsonFile(file, 'test file'), 'do something');
 
 describe('sealed files', () => {
   it('read back exactly what was written, whatever JSON it holds', () => {
@@ -44,6 +44,8 @@ describe('sealed files', () => {
     expect(() => read(file)).toThrow(
       `${file} has no sha256 seal (written by hand, or by an older faultline)`,
     );
+    writeFileSync(file, 'null\n');
+    expect(() => read(file)).toThrow(`${file} is not a JSON object: do something`);
     writeFileSync(file, text.slice(0, 20));
     expect(() => read(file)).toThrow(`cannot read test file ${file}:`);
   });

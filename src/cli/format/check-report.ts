@@ -51,7 +51,7 @@ export function racesText(r: CheckResult, top = 12): string[] {
   const cols = (x: number) => `${pct(x)} ${x.toLocaleString('en-US').padStart(10)}`;
   const rows = c.byObject.slice(0, top).map((x) => `  ${cols(x.executions)}  ${cols(x.onPath)}  ${x.object}`);
   if (c.byObject.length > top) rows.push(`  (${c.byObject.length - top} more objects)`);
-  if (c.choices) rows.push(`  ${cols(c.choices)}  ${' '.repeat(17)}  (another choice value)`);
+  if (c.choices) rows.push(`  ${cols(c.choices)}  ${' '.repeat(cols(0).length)}  (another choice value)`);
   return [
     '',
     'executions by the object of the race that created their branch (where they leave the execution before), and any branch on their path:',

@@ -169,7 +169,7 @@ function pairCheckpoint(dir: string, s: Scenario, version: string, fs: FsName) {
   const file = join(dir, `${version}__${fs}__${s.name}.json`);
   // Sealed as the CLI's checkpoints are: a file changed since it was written is refused.
   const resume = existsSync(file)
-    ? unseal<RunCheckpoint>(file, readJsonFile(file, 'checkpoint') as object, 'remove it to start afresh')
+    ? unseal<RunCheckpoint>(file, readJsonFile(file, 'checkpoint'), 'remove it to start afresh')
     : undefined;
   const save = (cp: RunCheckpoint) => writeSealed(file, cp);
   // The model code's fingerprint: a checkpoint of other code is refused, naming the file.
