@@ -66,6 +66,8 @@ export interface MatrixRun {
   maxSteps?: number;
   maxFaults?: number;
   mmuWalk?: string;
+  /** `--max-preemptions` (mode bounded): complete means every schedule within this bound, no more. */
+  maxPreemptions?: number;
 }
 
 export interface MatrixOccurrence {
@@ -370,6 +372,7 @@ export function runCell(
     briefs,
   };
   Object.assign(rec, settingsOf(t));
+  if (result.maxPreemptions !== undefined) rec.maxPreemptions = result.maxPreemptions;
   if (result.stopReason) rec.stopReason = result.stopReason;
   return rec;
 }
@@ -489,6 +492,7 @@ export function aggregate(
       elapsedMs: r.elapsedMs,
       findings: r.findings,
       ...settingsOf(r),
+      ...(r.maxPreemptions !== undefined ? { maxPreemptions: r.maxPreemptions } : {}),
     })),
     findings: [...findings.values()],
     filesystems: plan.filesystems,

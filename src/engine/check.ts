@@ -37,8 +37,14 @@ export interface CheckOptions extends RunOptions {
 export interface CheckResult {
   model: string;
   mode: Mode;
-  /** True when the exploration covered every behaviour it promises (not stopped by a budget). */
+  /**
+   * True when the exploration covered every behaviour it promises (not stopped by a budget):
+   * every interleaving (dpor), or every schedule within `maxPreemptions` (bounded). Random and
+   * PCT sampling never promise coverage.
+   */
   complete: boolean;
+  /** Mode bounded: the preemption bound its coverage is limited to. */
+  maxPreemptions?: number;
   stopReason?: StopReason;
   findings: Finding[];
   stats: RunStats;
@@ -53,6 +59,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     throw new Error(
       'checkpoints are for DPOR runs without a race census (other modes re-run quickly or keep more state)',
     );
+  const bound = opts.maxPreemptions ?? 2;
   const run = new Run(model, opts);
   let complete: boolean;
   let races: RaceCensus | undefined;
@@ -64,7 +71,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
       break;
     }
     case 'bounded':
-      complete = exploreBounded(run, opts.maxPreemptions ?? 2);
+      complete = exploreBounded(run, bound);
       break;
     case 'random':
       complete = exploreRandom(run, opts.seed ?? 1, opts.runs ?? 1000);
@@ -82,6 +89,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     model: model.name,
     mode,
     complete,
+    ...(mode === 'bounded' ? { maxPreemptions: bound } : {}),
     ...(run.stopReason ? { stopReason: run.stopReason } : {}),
     findings: run.findings,
     stats: run.stats,

@@ -151,6 +151,21 @@ describe('faultline check', () => {
     expect(r.stdout).toContain('no findings');
   }, 30_000);
 
+  it('says a finished bounded search covers its bound, not every interleaving', () => {
+    // counter-racy's lost update needs one preemption
+    const r = faultline([...EX, 'check', 'counter-racy', '--max-preemptions', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'every schedule with at most 0 preemptions covered (not a proof of absence beyond that bound)',
+    );
+    expect(r.stdout).not.toContain('every interleaving covered');
+    expect(r.stdout).toContain('no findings within 0 preemptions');
+    const j = JSON.parse(
+      faultline([...EX, 'check', 'counter-racy', '--max-preemptions', '0', '--format', 'json']).stdout,
+    );
+    expect(j).toMatchObject({ mode: 'bounded', complete: true, maxPreemptions: 0, findings: [] });
+  }, 30_000);
+
   it('prints one JSON object with the findings, their tokens and traces', () => {
     const r = faultline([...EX, 'check', 'counter-racy', '--format', 'json']);
     expect(r.code).toBe(1);

@@ -111,6 +111,22 @@ describe('faultline explore', () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
+  it('a bounded space says it is clean only within its bound', () => {
+    const args = ['explore', '--threads', '2', '--actions', 'load', '--states', 'written', '--fs', 'xfs'];
+    const r = faultline([...args, '--kernel', 'v4.4', '--max-preemptions', '1', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('clean within 1 preemption: v4.4');
+    expect(r.stdout).toContain('runs bounded to at most 1 preemption: complete means every schedule within');
+    const j = JSON.parse(
+      faultline([...args, '--max-preemptions', '1', '--format', 'json', '--workers', '1']).stdout,
+    );
+    expect(
+      j.runs.map((x: { complete: boolean; maxPreemptions?: number }) => [x.complete, x.maxPreemptions]),
+    ).toEqual([[true, 1]]);
+    // an exhaustive run has no bound to state
+    expect(faultline([...args, '--format', 'json', '--workers', '1']).stdout).not.toContain('maxPreemptions');
+  }, 60_000);
+
   it('names an unknown state or action as bad usage', () => {
     const r = faultline([...base.slice(0, 5), '--states', 'cold']);
     expect(r.code).toBe(2);

@@ -247,7 +247,10 @@ describe('bounded search', () => {
     const zero = check(racyCounter(), { maxPreemptions: 0 });
     expect(zero.mode).toBe('bounded');
     expect(zero.complete).toBe(true);
+    // complete up to the bound only, and the result says which bound
+    expect(zero.maxPreemptions).toBe(0);
     expect(zero.findings).toEqual([]);
+    expect(check(racyCounter()).maxPreemptions).toBeUndefined();
     const one = check(racyCounter(), { maxPreemptions: 1 });
     expect(one.findings.map((f) => [f.kind, f.preemptions])).toEqual([['lost-write', 1]]);
   });

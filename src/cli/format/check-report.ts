@@ -24,10 +24,17 @@ export function shownFindings(r: CheckReport): { n: number; f: Finding }[] {
   return r.only === undefined ? all : all.filter((x) => x.n === r.only);
 }
 
+/** What a finished bounded search covers, and that it proves nothing beyond its bound. */
+function boundedCoverage(bound: number): string {
+  return `every schedule with at most ${bound} preemption${bound === 1 ? '' : 's'} covered (not a proof of absence beyond that bound)`;
+}
+
 function coverage(r: CheckResult): string {
   const s = r.stats;
   const what = `${s.executions.toLocaleString('en-US')} execution${s.executions === 1 ? '' : 's'}`;
   const time = `${(s.elapsedMs / 1000).toFixed(1)} s`;
+  if (r.complete && r.maxPreemptions !== undefined)
+    return `${what} in ${time}, ${boundedCoverage(r.maxPreemptions)}`;
   if (r.complete) return `${what} in ${time}, every interleaving covered`;
   const why: Record<string, string> = {
     'max-executions': 'stopped at the execution budget',
@@ -60,6 +67,12 @@ export function racesText(r: CheckResult, top = 12): string[] {
   ];
 }
 
+function noFindingsScope(r: CheckResult): string {
+  if (!r.complete) return ' in the executions explored';
+  const n = r.maxPreemptions;
+  return n === undefined ? '' : ` within ${n} preemption${n === 1 ? '' : 's'}`;
+}
+
 export function checkText(r: CheckReport, style: Style = plain): string {
   const { target: t, result } = r;
   const out: string[] = [];
@@ -83,7 +96,7 @@ export function checkText(r: CheckReport, style: Style = plain): string {
   const n = result.findings.length;
   out.push(
     n === 0
-      ? style.green(`no findings${result.complete ? '' : ' in the executions explored'}`)
+      ? style.green(`no findings${noFindingsScope(result)}`)
       : style.red(`${n} distinct finding${n === 1 ? '' : 's'}`) +
           (shown.length < n ? ` (${shown.length} shown)` : ''),
   );
@@ -99,6 +112,7 @@ export function checkJson(r: CheckReport): unknown {
     fs: t.fs,
     mode: result.mode,
     complete: result.complete,
+    ...(result.maxPreemptions !== undefined ? { maxPreemptions: result.maxPreemptions } : {}),
     ...(result.stopReason ? { stopReason: result.stopReason } : {}),
     stats: result.stats,
     ...(result.races ? { races: result.races } : {}),

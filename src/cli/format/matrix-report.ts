@@ -55,7 +55,13 @@ export function summaryLines(m: MatrixResult): string[] {
     out.push(
       `the runs of shard ${m.shard.index}/${m.shard.count} only; 'faultline merge' of every shard's --out file gives the whole matrix`,
     );
-  out.push(`clean: ${clean.length ? clean.join(', ') : 'none'}`);
+  const bounds = [
+    ...new Set(m.runs.flatMap((r) => (r.maxPreemptions === undefined ? [] : [r.maxPreemptions]))),
+  ];
+  // A bounded search that finished covers its bound, not every interleaving: say so where it counts.
+  const bound = `${bounds.join(' or ')} preemption${bounds.length === 1 && bounds[0] === 1 ? '' : 's'}`;
+  const within = bounds.length ? ` within ${bound}` : '';
+  out.push(`clean${within}: ${clean.length ? clean.join(', ') : 'none'}`);
   if (unproven.length)
     out.push(
       `no findings, but not every run complete: ${unproven.map((v) => `${v.version} (${v.incomplete} of ${v.runs} incomplete)`).join(', ')}`,
@@ -68,6 +74,10 @@ export function summaryLines(m: MatrixResult): string[] {
   if (incomplete)
     out.push(
       `* ${incomplete} run${incomplete === 1 ? '' : 's'} stopped by a budget: absence of a finding there is not proven`,
+    );
+  if (bounds.length)
+    out.push(
+      `runs bounded to at most ${bound}: complete means every schedule within the bound, not every interleaving`,
     );
   return out;
 }
