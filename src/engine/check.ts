@@ -71,7 +71,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
       break;
     }
     case 'bounded':
-      complete = exploreBounded(run, bound);
+      complete = exploreBounded(run, bound, undefined, { mergePrefixes: true });
       break;
     case 'random':
       complete = exploreRandom(run, opts.seed ?? 1, opts.runs ?? 1000);

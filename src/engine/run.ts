@@ -34,6 +34,11 @@ export interface RunStats {
   sleepBlocked: number;
   /** Longest execution, in steps. */
   maxDepth: number;
+  /**
+   * Bounded search: executions cut short because their prefix was equivalent to one explored
+   * with no more preemptions (not counted in `executions`).
+   */
+  merged?: number;
   /** How executions ended. */
   outcomes: Partial<Record<Outcome, number>>;
 }
