@@ -164,6 +164,9 @@ describe('faultline check', () => {
       faultline([...EX, 'check', 'counter-racy', '--max-preemptions', '0', '--format', 'json']).stdout,
     );
     expect(j).toMatchObject({ mode: 'bounded', complete: true, maxPreemptions: 0, findings: [] });
+    // at 2 preemptions some prefixes repeat one explored before: their executions are cut short
+    const two = faultline([...EX, 'check', 'counter-racy', '--max-preemptions', '2']);
+    expect(two.stdout).toContain('11 executions (and 3 cut short: equivalent to one explored) in ');
   }, 30_000);
 
   it('prints one JSON object with the findings, their tokens and traces', () => {

@@ -31,7 +31,10 @@ function boundedCoverage(bound: number): string {
 
 function coverage(r: CheckResult): string {
   const s = r.stats;
-  const what = `${s.executions.toLocaleString('en-US')} execution${s.executions === 1 ? '' : 's'}`;
+  const cut = s.merged
+    ? ` (and ${s.merged.toLocaleString('en-US')} cut short: equivalent to one explored)`
+    : '';
+  const what = `${s.executions.toLocaleString('en-US')} execution${s.executions === 1 ? '' : 's'}${cut}`;
   const time = `${(s.elapsedMs / 1000).toFixed(1)} s`;
   if (r.complete && r.maxPreemptions !== undefined)
     return `${what} in ${time}, ${boundedCoverage(r.maxPreemptions)}`;
