@@ -10,8 +10,8 @@
 // Each object's sequence is folded into a running hash as it settles (a write, or the end of a
 // run); a run still open is an order-free sum. The prefix's hash is an order-free sum over the
 // objects and threads of their hashes, so a step changes only the terms of what it touched.
-// Two independent 32-bit lanes: 64 bits. Equal prefixes always hash equal; unequal ones collide
-// with probability about n^2 / 2^65 for n prefixes compared (10^7 prefixes: about 3 in 10^6).
+// Two independent 32-bit lanes: 64 bits. Equal prefixes always hash equal; m lookups against n
+// recorded unequal prefixes collide with probability about m*n / 2^64 (10^8 against 10^7: 5e-5).
 
 import { ACC_COMMUTE, ACC_WRITE, accObj } from '../execution.js';
 
