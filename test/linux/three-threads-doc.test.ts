@@ -1,6 +1,7 @@
 // Every witness of docs/findings.md's three-thread section replays to the finding it is listed
 // under, with the preemptions it states: the generated scenario it names (`explore --threads 3`),
-// on the version it names, XFS, the atomic MMU walk the runs used.
+// on the version and filesystem it names (`v4.4` alone means XFS), with the atomic MMU walk the
+// runs used.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ const section = doc.slice(start, doc.indexOf('\n## ', start + 1));
 interface Witness {
   signature: string;
   version: string;
+  fs: string;
   scenario: string;
   preemptions: number;
   token: string;
@@ -29,9 +31,16 @@ function witnesses(): Witness[] {
   for (const line of section.split('\n')) {
     const sig = /^\d+\. `(.*)`/.exec(line);
     if (sig) signature = sig[1];
-    const w = /^ {3}- (\S+): `([^`]+)`, (\d+) preemptions?, `(fl1:[^`]+)`$/.exec(line);
+    const w = /^ {3}- ([^\s/]+)(?:\/(\w+))?: `([^`]+)`, (\d+) preemptions?, `(fl1:[^`]+)`$/.exec(line);
     if (w && signature)
-      out.push({ signature, version: w[1], scenario: w[2], preemptions: Number(w[3]), token: w[4] });
+      out.push({
+        signature,
+        version: w[1],
+        fs: w[2] ?? 'xfs',
+        scenario: w[3],
+        preemptions: Number(w[4]),
+        token: w[5],
+      });
   }
   return out;
 }
@@ -48,9 +57,9 @@ describe('docs/findings.md, three threads', () => {
   it('every witness replays to its finding with the preemptions stated', () => {
     const p = daxProvider();
     for (const w of all) {
-      const t = tokenTarget(p, { scenario: w.scenario, kernel: w.version, fs: 'xfs', mmuWalk: 'atomic' });
+      const t = tokenTarget(p, { scenario: w.scenario, kernel: w.version, fs: w.fs, mmuWalk: 'atomic' });
       const r = replay(buildTargetModel(p, t), w.token);
-      const what = `${w.version} ${w.scenario} ${w.token}`;
+      const what = `${w.version} ${w.fs} ${w.scenario} ${w.token}`;
       expect(r.findings.map(signatureOf), what).toContain(w.signature);
       expect(r.preemptions, what).toBe(w.preemptions);
     }
