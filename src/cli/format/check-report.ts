@@ -24,9 +24,11 @@ export function shownFindings(r: CheckReport): { n: number; f: Finding }[] {
   return r.only === undefined ? all : all.filter((x) => x.n === r.only);
 }
 
+const preemptions = (n: number): string => `${n} preemption${n === 1 ? '' : 's'}`;
+
 /** What a finished bounded search covers, and that it proves nothing beyond its bound. */
 function boundedCoverage(bound: number): string {
-  return `every schedule with at most ${bound} preemption${bound === 1 ? '' : 's'} covered (not a proof of absence beyond that bound)`;
+  return `every schedule with at most ${preemptions(bound)} covered (not a proof of absence beyond that bound)`;
 }
 
 function coverage(r: CheckResult): string {
@@ -72,8 +74,7 @@ export function racesText(r: CheckResult, top = 12): string[] {
 
 function noFindingsScope(r: CheckResult): string {
   if (!r.complete) return ' in the executions explored';
-  const n = r.maxPreemptions;
-  return n === undefined ? '' : ` within ${n} preemption${n === 1 ? '' : 's'}`;
+  return r.maxPreemptions === undefined ? '' : ` within ${preemptions(r.maxPreemptions)}`;
 }
 
 export function checkText(r: CheckReport, style: Style = plain): string {

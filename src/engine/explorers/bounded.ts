@@ -18,7 +18,7 @@
 import type { Execution } from '../execution.js';
 import type { Run } from '../run.js';
 import { PrefixTable } from './prefix-table.js';
-import { TraceHasher } from './trace-hash.js';
+import { fmix, TraceHasher } from './trace-hash.js';
 
 interface Frame {
   /** Alternatives at this decision: threads (schedule) or values (choice). */
@@ -105,7 +105,5 @@ export function exploreBounded(
 
 /** The prefix's key: its trace hash's high lane with the thread that ran last mixed in. */
 function keyWithLast(hi: number, last: number): number {
-  let h = (hi ^ Math.imul(last + 1, 0x9e3779b1)) >>> 0;
-  h ^= h >>> 15;
-  return Math.imul(h, 0x2c1b3c6d) >>> 0;
+  return fmix(hi ^ Math.imul(last + 1, 0x9e3779b1));
 }

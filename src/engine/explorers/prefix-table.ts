@@ -5,7 +5,7 @@
 
 const EMPTY = 0xff;
 /** Costs are preemption counts; 0xff marks an empty slot. */
-export const MAX_COST = 0xfe;
+const MAX_COST = 0xfe;
 
 export class PrefixTable {
   private lo: Uint32Array;

@@ -20,7 +20,7 @@ const KIND_COMMUTE = 2;
 const KIND_WRITE = 3;
 
 /** murmur3's finaliser: a bijection on 32-bit integers that mixes every input bit into every output bit. */
-function fmix(h: number): number {
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
