@@ -24,6 +24,7 @@ export {
   type LockMode,
   lockObject,
   ModelFailure,
+  modelled,
   note,
   type Op,
   type Peek,

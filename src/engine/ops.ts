@@ -407,6 +407,24 @@ export function call<T>(fn: string, body: Generator<Op, T, any>): Generator<Op, 
   return asGen(new CallOp(fn, body));
 }
 
+/**
+ * A model function named `fn` whose every call runs `body` under `call(fn, ...)`:
+ *
+ *     export const find_lock_page = modelled('find_lock_page', function* (sys: Sys, index: number) { ... });
+ *
+ * Prefer it to `call(fn, (function* () { ... })())` inside a function, which creates a closure per
+ * call: V8 loses the optimised code of such short-lived closures in full garbage collections and
+ * compiles the body again and again (in the matrix up to 35 times each, and the code runs
+ * unoptimised meanwhile; BENCHMARKS.md, "Model functions defined once"). `body` here is created
+ * once and keeps its optimised code.
+ */
+export function modelled<A extends unknown[], T>(
+  fn: string,
+  body: (...args: A) => Generator<Op, T, any>,
+): (...args: A) => Generator<Op, T, any> {
+  return (...args: A) => asGen(new CallOp(fn, body(...args)));
+}
+
 /** Name the current line of the model (shown in traces), e.g. `yield* at('dax.c:312 get_block')`. */
 export function at(label: string): Generator<Op, void, any> {
   return asGen(AT.with(label));

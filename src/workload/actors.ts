@@ -2,7 +2,18 @@
 // modelled kernel. Each action is a system call or a CPU access; its outcome goes into the
 // thread's log, which the checks read at the end of the execution.
 
-import { acquire, at, type Cell, call, read, release, report, update, write } from '../engine/index.js';
+import {
+  acquire,
+  at,
+  type Cell,
+  call,
+  modelled,
+  read,
+  release,
+  report,
+  update,
+  write,
+} from '../engine/index.js';
 import {
   down_read,
   type KernelLockInfo,
@@ -159,10 +170,35 @@ function* pmem_access_mapped<E>(
   return (yield* pmem_store_mapped(sys, pfn, value, entryCell, entry)) ? { ok: true, value } : FLUSHED;
 }
 
-// A load or store by a user thread: access, and on a fault do what the x86 page-fault handler
-// (__do_page_fault, v4.2-v4.4) does: mmap_sem for read, find_vma, handle_mm_fault, retry once
-// without FAULT_FLAG_ALLOW_RETRY after VM_FAULT_RETRY (mmap_sem already dropped), then access
-// again. Simplified: no stack expansion, no fatal-signal checks.
+// The fault half of x86's __do_page_fault (v4.2-v4.4): mmap_sem for read, find_vma,
+// handle_mm_fault, and once more without FAULT_FLAG_ALLOW_RETRY after VM_FAULT_RETRY (which
+// returns with mmap_sem already dropped).
+const __do_page_fault = modelled(
+  '__do_page_fault',
+  function* __do_page_fault(sys: Sys, vma: Vma, vpage: number, store: boolean): G<number | 'SIGSEGV'> {
+    const mm = sys.st.mms[vma.mm];
+    let flags = (store ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY;
+    for (;;) {
+      yield* down_read(mm.mmap_sem);
+      const vmas = yield* read(mm.vmas, { api: 'find_vma' });
+      if (!vmas.includes(vma.id)) {
+        yield* up_read(mm.mmap_sem);
+        return 'SIGSEGV';
+      }
+      const ret = yield* sys.k.handle_mm_fault(sys, vma, vpage, flags);
+      if (ret & VM_FAULT_RETRY) {
+        yield* at('VM_FAULT_RETRY: mmap_sem was dropped; retry once');
+        flags = (flags & ~FAULT_FLAG_ALLOW_RETRY) | FAULT_FLAG_TRIED;
+        continue;
+      }
+      yield* up_read(mm.mmap_sem);
+      return ret;
+    }
+  },
+);
+
+// A load or store by a user thread: access, and on a fault run __do_page_fault (above), then
+// access again. Simplified: no stack expansion, no fatal-signal checks.
 export function* user_access(
   sys: Sys,
   vma: Vma,
@@ -171,7 +207,6 @@ export function* user_access(
   value: number,
   opts: AccessOptions = DEFAULT_ACCESS,
 ): G<{ outcome: Outcome; value?: number }> {
-  const mm = sys.st.mms[vma.mm];
   const access = opts.walk === 'atomic' ? mmu_access_atomic : mmu_access_ptl;
   for (let faults = 0; ; faults++) {
     let r = yield* access(sys, vma, vpage, store, value);
@@ -186,29 +221,7 @@ export function* user_access(
       });
       return { outcome: 'livelock' };
     }
-    let flags = (store ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY;
-    let ret: number;
-    const fault = yield* call(
-      '__do_page_fault',
-      (function* (): G<number | 'SIGSEGV'> {
-        for (;;) {
-          yield* down_read(mm.mmap_sem);
-          const vmas = yield* read(mm.vmas, { api: 'find_vma' });
-          if (!vmas.includes(vma.id)) {
-            yield* up_read(mm.mmap_sem);
-            return 'SIGSEGV';
-          }
-          ret = yield* sys.k.handle_mm_fault(sys, vma, vpage, flags);
-          if (ret & VM_FAULT_RETRY) {
-            yield* at('VM_FAULT_RETRY: mmap_sem was dropped; retry once');
-            flags = (flags & ~FAULT_FLAG_ALLOW_RETRY) | FAULT_FLAG_TRIED;
-            continue;
-          }
-          yield* up_read(mm.mmap_sem);
-          return ret;
-        }
-      })(),
-    );
+    const fault = yield* __do_page_fault(sys, vma, vpage, store);
     if (fault === 'SIGSEGV' || fault & VM_FAULT_SIGSEGV) return { outcome: 'SIGSEGV' };
     if (fault & VM_FAULT_SIGBUS) return { outcome: 'SIGBUS' };
     if (fault & VM_FAULT_OOM) return { outcome: 'OOM' };

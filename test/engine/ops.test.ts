@@ -1,5 +1,5 @@
 // The one-step op helpers (read, write, update, acquire, tryAcquire, release, call, at, note,
-// self) are not generators but ops that are their own iterators: these tests pin down that
+// self, modelled) are not generators but ops that are their own iterators: these tests pin down that
 // `yield*` over them behaves exactly as over a one-step generator, in every way model code uses.
 
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import {
   defineModel,
   encodeToken,
   type FinalView,
+  type Lock,
+  modelled,
   type Op,
   read,
   release,
@@ -137,5 +139,72 @@ describe('one-step ops', () => {
       ['write', 'third'],
       ['exit', 'third'],
     ]);
+  });
+
+  it('a modelled function runs as call(fn, body(...)) does: same findings, tokens, traces and names', () => {
+    interface Two {
+      a: Lock;
+      b: Lock;
+    }
+    // ABBA through a model function with arguments, written both ways.
+    const lockBoth = modelled('lock_both', function* (s: Two, first: 'a' | 'b', second: 'a' | 'b') {
+      yield* acquire(s[first]);
+      yield* at('second lock');
+      yield* acquire(s[second]);
+      yield* release(s[second]);
+      yield* release(s[first]);
+      return first;
+    });
+    function* lockBothInline(s: Two, first: 'a' | 'b', second: 'a' | 'b'): Generator<Op, string, any> {
+      return yield* call(
+        'lock_both',
+        (function* () {
+          yield* acquire(s[first]);
+          yield* at('second lock');
+          yield* acquire(s[second]);
+          yield* release(s[second]);
+          yield* release(s[first]);
+          return first;
+        })(),
+      );
+    }
+    const modelOf = (fn: typeof lockBothInline) =>
+      defineModel<Two>({
+        name: 'abba',
+        setup: (w) => ({ a: w.lock('a'), b: w.lock('b') }),
+        threads: [
+          { name: 'cpu0', body: (s) => fn(s, 'a', 'b') },
+          { name: 'cpu1', body: (s) => fn(s, 'b', 'a') },
+        ],
+      });
+    const viaModelled = check(modelOf(lockBoth));
+    const inline = check(modelOf(lockBothInline));
+    expect(viaModelled.findings.map((f) => f.kind)).toEqual(['deadlock']);
+    expect(viaModelled.findings).toEqual(inline.findings);
+    expect(viaModelled.stats.executions).toBe(inline.stats.executions);
+    const deadlock = viaModelled.findings.find((f) => f.kind === 'deadlock')!;
+    expect(
+      deadlock.trace.filter((t) => t.op.startsWith('lock')).map((t) => [t.fn, t.label ?? '']),
+    ).toContainEqual(['lock_both', 'second lock']);
+  });
+
+  it('a throw out of a modelled function reaches the caller at its yield*; each call runs the body once', () => {
+    let bodies = 0;
+    const fails = modelled('fails', function* (s: { c: any }, message: string) {
+      bodies++;
+      yield* read(s.c);
+      throw new Error(message);
+    });
+    const out = runOne(function* (s) {
+      let caught = '';
+      try {
+        yield* fails(s, 'from the body');
+      } catch (e) {
+        caught = (e as Error).message;
+      }
+      return [caught, yield* read(s.c)];
+    });
+    expect(out).toEqual(['from the body', 1]);
+    expect(bodies).toBe(1);
   });
 });

@@ -4,7 +4,7 @@
 // Simplifications: no credits, no reserved handles, no sb read-only or journal-abort checks
 // (ext4_journal_check_start), handle types are trace labels.
 
-import { at, call } from '../../../engine/index.js';
+import { at, call, modelled } from '../../../engine/index.js';
 import { current } from '../../../kernel/index.js';
 import type { G, Sys } from '../../types.js';
 import { type JournalHandle, jbd2__journal_start, jbd2_journal_stop_handle } from '../jbd2/journal.js';
@@ -20,15 +20,13 @@ export type Ext4HandleType =
 
 // Models __ext4_journal_start_sb() -> jbd2__journal_start() (v4.2-v4.4), for both
 // ext4_journal_start(inode, ...) and ext4_journal_start_sb(sb, ...).
-export function* ext4_journal_start(sys: Sys, type: Ext4HandleType): G<JournalHandle> {
-  return yield* call(
-    'ext4_journal_start',
-    (function* () {
-      yield* at(type);
-      return yield* call('jbd2__journal_start', jbd2__journal_start(sys));
-    })(),
-  );
-}
+export const ext4_journal_start = modelled(
+  'ext4_journal_start',
+  function* ext4_journal_start(sys: Sys, type: Ext4HandleType): G<JournalHandle> {
+    yield* at(type);
+    return yield* call('jbd2__journal_start', jbd2__journal_start(sys));
+  },
+);
 
 // Models ext4_journal_stop() -> __ext4_journal_stop() -> jbd2_journal_stop() (v4.2-v4.4).
 export function* ext4_journal_stop(h: JournalHandle): G {

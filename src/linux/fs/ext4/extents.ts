@@ -9,7 +9,7 @@
 // all-hole, PMD-aligned range gets one PMD-aligned run (as mballoc's stripe-aligned goal
 // would give on a 2 MiB-aligned device), any other request gets blocks from the cursor.
 
-import { at, call, update } from '../../../engine/index.js';
+import { at, call, modelled, update } from '../../../engine/index.js';
 import { kload, kstore } from '../../guarded.js';
 import { ENOSPC, type Extent, type G, type Sys } from '../../types.js';
 import {
@@ -64,47 +64,45 @@ function* setBlocks(sys: Sys, lblk: number, count: number, make: (i: number) => 
 // Models ext4_ext_map_blocks() (v4.2-v4.4). The caller holds i_data_sem: for read with no
 // EXT4_GET_BLOCKS_CREATE (lookup), for write otherwise. Returns the number of blocks mapped,
 // 0 for a hole on lookup, or a negative error; fills map->m_pblk, m_len and m_flags.
-export function* ext4_ext_map_blocks(sys: Sys, map: Ext4MapBlocks, flags: number): G<number> {
-  return yield* call(
-    'ext4_ext_map_blocks',
-    (function* () {
-      const { first, count } = yield* ext4_find_extent(sys, map.m_lblk, map.m_len);
-      if (first.kind === 'written') {
-        map.m_pblk = first.pblk;
-        map.m_len = count;
-        map.m_flags |= EXT4_MAP_MAPPED;
-        return count;
-      }
-      if (first.kind === 'unwritten') {
-        map.m_pblk = first.pblk;
-        map.m_len = count;
-        return yield* ext4_ext_handle_unwritten_extents(sys, map, flags, first.pblk, count);
-      }
-      // a hole
-      if (!(flags & EXT4_GET_BLOCKS_CREATE)) {
-        map.m_len = count;
-        return 0;
-      }
-      const P = sys.st.geo.pmdPages;
-      const aligned = count === P && map.m_lblk % P === 0;
-      const pblk = yield* ext4_mb_new_blocks(sys, count, aligned ? P : 1);
-      if (pblk < 0) return pblk;
-      const unwritten = (flags & EXT4_GET_BLOCKS_UNWRIT_EXT) !== 0;
-      yield* at(unwritten ? 'insert an unwritten extent' : 'insert a written extent (data not yet zeroed)');
-      yield* setBlocks(
-        sys,
-        map.m_lblk,
-        count,
-        (i) => ({ kind: unwritten ? 'unwritten' : 'written', pblk: pblk + i }),
-        'ext4_ext_insert_extent',
-      );
-      map.m_pblk = pblk;
+export const ext4_ext_map_blocks = modelled(
+  'ext4_ext_map_blocks',
+  function* ext4_ext_map_blocks(sys: Sys, map: Ext4MapBlocks, flags: number): G<number> {
+    const { first, count } = yield* ext4_find_extent(sys, map.m_lblk, map.m_len);
+    if (first.kind === 'written') {
+      map.m_pblk = first.pblk;
       map.m_len = count;
-      map.m_flags |= EXT4_MAP_NEW | EXT4_MAP_MAPPED | (unwritten ? EXT4_MAP_UNWRITTEN : 0);
+      map.m_flags |= EXT4_MAP_MAPPED;
       return count;
-    })(),
-  );
-}
+    }
+    if (first.kind === 'unwritten') {
+      map.m_pblk = first.pblk;
+      map.m_len = count;
+      return yield* ext4_ext_handle_unwritten_extents(sys, map, flags, first.pblk, count);
+    }
+    // a hole
+    if (!(flags & EXT4_GET_BLOCKS_CREATE)) {
+      map.m_len = count;
+      return 0;
+    }
+    const P = sys.st.geo.pmdPages;
+    const aligned = count === P && map.m_lblk % P === 0;
+    const pblk = yield* ext4_mb_new_blocks(sys, count, aligned ? P : 1);
+    if (pblk < 0) return pblk;
+    const unwritten = (flags & EXT4_GET_BLOCKS_UNWRIT_EXT) !== 0;
+    yield* at(unwritten ? 'insert an unwritten extent' : 'insert a written extent (data not yet zeroed)');
+    yield* setBlocks(
+      sys,
+      map.m_lblk,
+      count,
+      (i) => ({ kind: unwritten ? 'unwritten' : 'written', pblk: pblk + i }),
+      'ext4_ext_insert_extent',
+    );
+    map.m_pblk = pblk;
+    map.m_len = count;
+    map.m_flags |= EXT4_MAP_NEW | EXT4_MAP_MAPPED | (unwritten ? EXT4_MAP_UNWRITTEN : 0);
+    return count;
+  },
+);
 
 // Models ext4_ext_handle_unwritten_extents() (v4.2-v4.4) over a whole unwritten run.
 // Simplified: ext4_split_convert_extents has nothing to split (the run is the request).
@@ -162,47 +160,43 @@ function* ext4_ext_handle_unwritten_extents(
 // Models ext4_ext_remove_space() (v4.2-v4.4): free the blocks of [start, end] (end inclusive,
 // clipped to the modelled file). It starts its own handle, nested in the caller's. The caller
 // holds W(i_data_sem).
-export function* ext4_ext_remove_space(sys: Sys, start: number, end: number): G<number> {
-  return yield* call(
-    'ext4_ext_remove_space',
-    (function* () {
-      const handle = yield* ext4_journal_start(sys, 'EXT4_HT_TRUNCATE');
-      const blocks = sys.st.inode.blocks;
-      for (let i = start; i <= Math.min(end, blocks.length - 1); i++) {
-        const e = yield* kload(blocks[i], 'ext4_ext_rm_leaf');
-        if (e.kind !== 'hole') yield* kstore(blocks[i], { kind: 'hole' }, 'ext4_free_blocks');
-      }
-      yield* ext4_journal_stop(handle);
-      return 0;
-    })(),
-  );
-}
+export const ext4_ext_remove_space = modelled(
+  'ext4_ext_remove_space',
+  function* ext4_ext_remove_space(sys: Sys, start: number, end: number): G<number> {
+    const handle = yield* ext4_journal_start(sys, 'EXT4_HT_TRUNCATE');
+    const blocks = sys.st.inode.blocks;
+    for (let i = start; i <= Math.min(end, blocks.length - 1); i++) {
+      const e = yield* kload(blocks[i], 'ext4_ext_rm_leaf');
+      if (e.kind !== 'hole') yield* kstore(blocks[i], { kind: 'hole' }, 'ext4_free_blocks');
+    }
+    yield* ext4_journal_stop(handle);
+    return 0;
+  },
+);
 
 // Models ext4_convert_unwritten_extents() (v4.2-v4.4) with handle == NULL, as the DAX
 // completion and direct I/O call it: per chunk, start a handle (nested if the caller runs one),
 // ext4_map_blocks(EXT4_GET_BLOCKS_IO_CONVERT_EXT), mark the inode dirty, stop the handle.
 // Note that IO_CONVERT_EXT includes CREATE: a range punched or truncated meanwhile is
 // allocated again (unwritten) rather than converted.
-export function* ext4_convert_unwritten_extents(sys: Sys, offset: number, len: number): G<number> {
-  return yield* call(
-    'ext4_convert_unwritten_extents',
-    (function* () {
-      let done = 0;
-      let ret = 0;
-      while (ret >= 0 && done < len) {
-        const handle = yield* ext4_journal_start(sys, 'EXT4_HT_MAP_BLOCKS');
-        const map = newMap(offset + done, len - done);
-        ret = yield* sys.k.ext4_map_blocks(sys, map, EXT4_GET_BLOCKS_IO_CONVERT_EXT);
-        if (ret <= 0) {
-          yield* at('ext4_convert_unwritten_extents: ext4_map_blocks failed');
-          yield* ext4_journal_stop(handle);
-          break;
-        }
-        yield* at('ext4_mark_inode_dirty');
+export const ext4_convert_unwritten_extents = modelled(
+  'ext4_convert_unwritten_extents',
+  function* (sys: Sys, offset: number, len: number): G<number> {
+    let done = 0;
+    let ret = 0;
+    while (ret >= 0 && done < len) {
+      const handle = yield* ext4_journal_start(sys, 'EXT4_HT_MAP_BLOCKS');
+      const map = newMap(offset + done, len - done);
+      ret = yield* sys.k.ext4_map_blocks(sys, map, EXT4_GET_BLOCKS_IO_CONVERT_EXT);
+      if (ret <= 0) {
+        yield* at('ext4_convert_unwritten_extents: ext4_map_blocks failed');
         yield* ext4_journal_stop(handle);
-        done += ret;
+        break;
       }
-      return Math.min(ret, 0);
-    })(),
-  );
-}
+      yield* at('ext4_mark_inode_dirty');
+      yield* ext4_journal_stop(handle);
+      done += ret;
+    }
+    return Math.min(ret, 0);
+  },
+);

@@ -5,7 +5,7 @@
 // Simplification: file_update_time() is a trace label (in the kernel it dirties the inode
 // through ext4_dirty_inode, a handle started and stopped before any DAX lock is taken).
 
-import { at, call } from '../../../engine/index.js';
+import { at, call, modelled } from '../../../engine/index.js';
 import { mutex_lock, mutex_unlock, sb_end_pagefault, sb_start_pagefault } from '../../../kernel/index.js';
 import { mapping_nrpages } from '../../mm/filemap.js';
 import {
@@ -27,16 +27,14 @@ function* file_update_time(): G {
 // Models ext4_end_io_unwritten() (v4.2-v4.4): the complete_unwritten callback of the DAX
 // faults. On success, convert the buffer's range with ext4_convert_unwritten_extents(NULL, ...),
 // which starts its own handle (nested in the fault's, if the fault runs one).
-export function* ext4_end_io_unwritten(sys: Sys, bh: BufferHead, uptodate: boolean): G {
-  yield* call(
-    'ext4_end_io_unwritten',
-    (function* () {
-      if (!uptodate) return;
-      if (!bh.unwritten) yield* at('WARN_ON(!buffer_unwritten(bh))');
-      yield* sys.k.ext4_convert_unwritten_extents(sys, bh.iblock, bh.size);
-    })(),
-  );
-}
+export const ext4_end_io_unwritten = modelled(
+  'ext4_end_io_unwritten',
+  function* ext4_end_io_unwritten(sys: Sys, bh: BufferHead, uptodate: boolean): G {
+    if (!uptodate) return;
+    if (!bh.unwritten) yield* at('WARN_ON(!buffer_unwritten(bh))');
+    yield* sys.k.ext4_convert_unwritten_extents(sys, bh.iblock, bh.size);
+  },
+);
 
 /** The get_block callback ext4 passes to DAX, by name, resolved in the version's table. */
 export type Ext4DaxGetBlock = 'ext4_get_block' | 'ext4_get_block_write' | 'ext4_get_block_dax';
@@ -63,32 +61,27 @@ export function makeExt4DaxFault(getBlock: Ext4DaxGetBlock, journalFirst: boolea
   // Models ext4_dax_fault() (v4.3-v4.4): for a write, SBPF, file_update_time and
   // ext4_journal_start_sb(EXT4_HT_WRITE_PAGE) before __dax_fault, so that the order is
   // SBPF -> jbd2_handle -> (page lock, i_mmap_rwsem, i_data_sem). Reads start no handle here.
-  return function* ext4_dax_fault(sys: Sys, vma: Vma, vmf: VmFault): G<number> {
-    return yield* call(
-      'ext4_dax_fault',
-      (function* () {
-        const write = (vmf.flags & FAULT_FLAG_WRITE) !== 0;
-        let handle: Handle | null = null;
-        if (write) {
-          yield* sb_start_pagefault(sys.st.sb_pagefaults);
-          yield* file_update_time();
-          handle = yield* ext4_journal_start(sys, 'EXT4_HT_WRITE_PAGE');
-        }
-        const result = yield* sys.k.__dax_fault(
-          sys,
-          vma,
-          vmf,
-          getBlockOf(sys, getBlock),
-          sys.k.ext4_end_io_unwritten,
-        );
-        if (write) {
-          if (handle) yield* ext4_journal_stop(handle);
-          yield* sb_end_pagefault(sys.st.sb_pagefaults);
-        }
-        return result;
-      })(),
+  return modelled('ext4_dax_fault', function* ext4_dax_fault(sys: Sys, vma: Vma, vmf: VmFault): G<number> {
+    const write = (vmf.flags & FAULT_FLAG_WRITE) !== 0;
+    let handle: Handle | null = null;
+    if (write) {
+      yield* sb_start_pagefault(sys.st.sb_pagefaults);
+      yield* file_update_time();
+      handle = yield* ext4_journal_start(sys, 'EXT4_HT_WRITE_PAGE');
+    }
+    const result = yield* sys.k.__dax_fault(
+      sys,
+      vma,
+      vmf,
+      getBlockOf(sys, getBlock),
+      sys.k.ext4_end_io_unwritten,
     );
-  };
+    if (write) {
+      if (handle) yield* ext4_journal_stop(handle);
+      yield* sb_end_pagefault(sys.st.sb_pagefaults);
+    }
+    return result;
+  });
 }
 
 /** Builds ext4_dax_pmd_fault() (from "ext4: huge page fault support"; see makeExt4DaxFault). */
@@ -105,33 +98,31 @@ export function makeExt4DaxPmdFault(getBlock: Ext4DaxGetBlock, journalFirst: boo
   }
   // Models ext4_dax_pmd_fault() (v4.3-v4.4): as ext4_dax_fault, around __dax_pmd_fault, with
   // ext4_chunk_trans_blocks(PMD) credits (credits are not modelled).
-  return function* ext4_dax_pmd_fault(sys: Sys, vma: Vma, vpage: number, flags: number): G<number> {
-    return yield* call(
-      'ext4_dax_pmd_fault',
-      (function* () {
-        const write = (flags & FAULT_FLAG_WRITE) !== 0;
-        let handle: Handle | null = null;
-        if (write) {
-          yield* sb_start_pagefault(sys.st.sb_pagefaults);
-          yield* file_update_time();
-          handle = yield* ext4_journal_start(sys, 'EXT4_HT_WRITE_PAGE');
-        }
-        const result = yield* sys.k.__dax_pmd_fault(
-          sys,
-          vma,
-          vpage,
-          flags,
-          getBlockOf(sys, getBlock),
-          sys.k.ext4_end_io_unwritten,
-        );
-        if (write) {
-          if (handle) yield* ext4_journal_stop(handle);
-          yield* sb_end_pagefault(sys.st.sb_pagefaults);
-        }
-        return result;
-      })(),
-    );
-  };
+  return modelled(
+    'ext4_dax_pmd_fault',
+    function* ext4_dax_pmd_fault(sys: Sys, vma: Vma, vpage: number, flags: number): G<number> {
+      const write = (flags & FAULT_FLAG_WRITE) !== 0;
+      let handle: Handle | null = null;
+      if (write) {
+        yield* sb_start_pagefault(sys.st.sb_pagefaults);
+        yield* file_update_time();
+        handle = yield* ext4_journal_start(sys, 'EXT4_HT_WRITE_PAGE');
+      }
+      const result = yield* sys.k.__dax_pmd_fault(
+        sys,
+        vma,
+        vpage,
+        flags,
+        getBlockOf(sys, getBlock),
+        sys.k.ext4_end_io_unwritten,
+      );
+      if (write) {
+        if (handle) yield* ext4_journal_stop(handle);
+        yield* sb_end_pagefault(sys.st.sb_pagefaults);
+      }
+      return result;
+    },
+  );
 }
 
 /** Builds ext4_dax_mkwrite() with the given get_block. */
@@ -153,31 +144,33 @@ export function* ext4_dax_pmd_fault_absent(_sys: Sys, _vma: Vma, _vpage: number,
   throw new Error('ext4_dax_pmd_fault does not exist in v4.2');
 }
 
+// Models generic_file_direct_write() (v4.2-v4.4) for one page (DAX I/O is direct): invalidate
+// the page cache over the range if it has pages, ext4_direct_IO, invalidate again, extend i_size.
+const generic_file_direct_write = modelled(
+  'generic_file_direct_write',
+  function* generic_file_direct_write(sys: Sys, page: number, value: number): G<number> {
+    if (yield* mapping_nrpages(sys)) {
+      const err = yield* sys.k.invalidate_inode_pages2_range(sys, page, page);
+      if (err) return err;
+    }
+    const written = yield* sys.k.ext4_direct_IO(sys, page, value);
+    if (yield* mapping_nrpages(sys)) yield* sys.k.invalidate_inode_pages2_range(sys, page, page);
+    if (written > 0 && page + 1 > (yield* i_size_read(sys))) yield* i_size_write(sys, page + 1);
+    return written;
+  },
+);
+
 // Models ext4_file_write_iter() (v4.2-v4.4) for a one-page DAX write: i_mutex;
 // __generic_file_write_iter -> generic_file_direct_write (DAX I/O is direct): invalidate the
 // page cache over the range if it has pages, ext4_direct_IO, invalidate again, extend i_size.
 // Simplified: no aio (the aio mutex and unaligned-aio paths), no generic_write_sync.
-export function* ext4_file_write_iter(sys: Sys, page: number, value: number): G<number> {
-  return yield* call(
-    'ext4_file_write_iter',
-    (function* () {
-      const i_mutex = sys.st.inode.i_mutex;
-      yield* mutex_lock(i_mutex);
-      const ret = yield* call(
-        'generic_file_direct_write',
-        (function* () {
-          if (yield* mapping_nrpages(sys)) {
-            const err = yield* sys.k.invalidate_inode_pages2_range(sys, page, page);
-            if (err) return err;
-          }
-          const written = yield* sys.k.ext4_direct_IO(sys, page, value);
-          if (yield* mapping_nrpages(sys)) yield* sys.k.invalidate_inode_pages2_range(sys, page, page);
-          if (written > 0 && page + 1 > (yield* i_size_read(sys))) yield* i_size_write(sys, page + 1);
-          return written;
-        })(),
-      );
-      yield* mutex_unlock(i_mutex);
-      return ret;
-    })(),
-  );
-}
+export const ext4_file_write_iter = modelled(
+  'ext4_file_write_iter',
+  function* ext4_file_write_iter(sys: Sys, page: number, value: number): G<number> {
+    const i_mutex = sys.st.inode.i_mutex;
+    yield* mutex_lock(i_mutex);
+    const ret = yield* generic_file_direct_write(sys, page, value);
+    yield* mutex_unlock(i_mutex);
+    return ret;
+  },
+);

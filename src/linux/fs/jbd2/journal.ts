@@ -12,7 +12,17 @@
 // Simplifications: one commit per actor run; no commit timer, no checkpointing, no
 // jbd2_log_wait_commit callers; the commit takes no other lock.
 
-import { at, type Cell, call, cellObject, note, self, update, type World } from '../../../engine/index.js';
+import {
+  at,
+  type Cell,
+  call,
+  cellObject,
+  modelled,
+  note,
+  self,
+  update,
+  type World,
+} from '../../../engine/index.js';
 import {
   current,
   type Handle,
@@ -94,12 +104,7 @@ export function* jbd2_journal_stop_handle(h: JournalHandle): G {
 
 // Models kjournald2() -> jbd2_journal_commit_transaction() (v4.2-v4.4): one commit of the
 // running transaction, woken by a timer or a jbd2_log_start_commit at any time.
-export function* kjournald2_commit(sys: Sys): G {
-  yield* call(
-    'kjournald2',
-    (function* () {
-      yield* at('commit the running transaction');
-      yield* call('jbd2_journal_commit_transaction', jbd2_journal_commit_transaction(journalOf(sys)));
-    })(),
-  );
-}
+export const kjournald2_commit = modelled('kjournald2', function* kjournald2_commit(sys: Sys): G {
+  yield* at('commit the running transaction');
+  yield* call('jbd2_journal_commit_transaction', jbd2_journal_commit_transaction(journalOf(sys)));
+});

@@ -4,7 +4,7 @@
 // never reuses freed ones; a PMD-sized request over an all-hole range gets one PMD-aligned
 // extent (as with a 2 MiB stripe unit), any other request gets one block per hole.
 
-import { at, call, update } from '../../../engine/index.js';
+import { at, modelled, update } from '../../../engine/index.js';
 import { bdev_direct_access, clear_pmem } from '../../drivers/nvdimm/pmem.js';
 import { kload, kstore } from '../../guarded.js';
 import { ENOSPC, type Extent, type G, type Sys } from '../../types.js';
@@ -55,57 +55,55 @@ function* xfs_alloc_blocks(sys: Sys, n: number, align: number): G<number> {
  */
 export function makeXfsIomapWriteDirect(v44: boolean) {
   // Models xfs_iomap_write_direct() (v4.3, or v4.4 with `v44`).
-  return function* xfs_iomap_write_direct(sys: Sys, iblock: number, count: number): G<Imap | number> {
-    return yield* call(
-      'xfs_iomap_write_direct',
-      (function* () {
-        if (v44) yield* xfs_iunlock(sys, XFS_ILOCK_SHARED);
-        yield* at('xfs_trans_alloc + xfs_trans_reserve');
-        yield* xfs_ilock(sys, XFS_ILOCK_EXCL);
-        const blocks = sys.st.inode.blocks;
-        const end = Math.min(iblock + count, blocks.length);
-        const cur: Extent[] = [];
-        for (let i = iblock; i < end; i++) cur.push(yield* kload(blocks[i], 'xfs_bmapi_write'));
-        const P = sys.st.geo.pmdPages;
-        const allHole = cur.length === P && cur.every((e) => e.kind === 'hole');
-        const next: Extent[] = [...cur];
-        let error = 0;
-        if (allHole) {
-          const start = yield* xfs_alloc_blocks(sys, P, P);
-          if (start < 0) error = start;
-          else for (let j = 0; j < P; j++) next[j] = { kind: 'unwritten', pblk: start + j };
-        } else {
-          for (let j = 0; j < cur.length && !error; j++) {
-            if (cur[j].kind !== 'hole') continue;
-            const b = yield* xfs_alloc_blocks(sys, 1, 1);
-            if (b < 0) error = b;
-            else next[j] = { kind: 'unwritten', pblk: b };
-          }
+  return modelled(
+    'xfs_iomap_write_direct',
+    function* xfs_iomap_write_direct(sys: Sys, iblock: number, count: number): G<Imap | number> {
+      if (v44) yield* xfs_iunlock(sys, XFS_ILOCK_SHARED);
+      yield* at('xfs_trans_alloc + xfs_trans_reserve');
+      yield* xfs_ilock(sys, XFS_ILOCK_EXCL);
+      const blocks = sys.st.inode.blocks;
+      const end = Math.min(iblock + count, blocks.length);
+      const cur: Extent[] = [];
+      for (let i = iblock; i < end; i++) cur.push(yield* kload(blocks[i], 'xfs_bmapi_write'));
+      const P = sys.st.geo.pmdPages;
+      const allHole = cur.length === P && cur.every((e) => e.kind === 'hole');
+      const next: Extent[] = [...cur];
+      let error = 0;
+      if (allHole) {
+        const start = yield* xfs_alloc_blocks(sys, P, P);
+        if (start < 0) error = start;
+        else for (let j = 0; j < P; j++) next[j] = { kind: 'unwritten', pblk: start + j };
+      } else {
+        for (let j = 0; j < cur.length && !error; j++) {
+          if (cur[j].kind !== 'hole') continue;
+          const b = yield* xfs_alloc_blocks(sys, 1, 1);
+          if (b < 0) error = b;
+          else next[j] = { kind: 'unwritten', pblk: b };
         }
-        if (!error && v44) {
-          // XFS_BMAPI_ZERO | XFS_BMAPI_CONVERT: dax_clear_blocks() in transaction context
-          for (let j = 0; j < next.length; j++) {
-            const e = next[j];
-            if (e.kind !== 'unwritten') continue;
-            yield* at('dax_clear_blocks');
-            const da = yield* bdev_direct_access(sys, e.pblk, 1);
-            if (da.length < 0) {
-              error = da.length;
-              break;
-            }
-            yield* clear_pmem(sys, da.kaddr, 1);
-            next[j] = { kind: 'written', pblk: e.pblk };
+      }
+      if (!error && v44) {
+        // XFS_BMAPI_ZERO | XFS_BMAPI_CONVERT: dax_clear_blocks() in transaction context
+        for (let j = 0; j < next.length; j++) {
+          const e = next[j];
+          if (e.kind !== 'unwritten') continue;
+          yield* at('dax_clear_blocks');
+          const da = yield* bdev_direct_access(sys, e.pblk, 1);
+          if (da.length < 0) {
+            error = da.length;
+            break;
           }
+          yield* clear_pmem(sys, da.kaddr, 1);
+          next[j] = { kind: 'written', pblk: e.pblk };
         }
-        for (let j = 0; j < next.length; j++)
-          if (next[j] !== cur[j]) yield* kstore(blocks[iblock + j], next[j], 'xfs_bmapi_write');
-        yield* at('xfs_trans_commit');
-        yield* xfs_iunlock(sys, XFS_ILOCK_EXCL);
-        if (error) return error;
-        return runOf(next);
-      })(),
-    );
-  };
+      }
+      for (let j = 0; j < next.length; j++)
+        if (next[j] !== cur[j]) yield* kstore(blocks[iblock + j], next[j], 'xfs_bmapi_write');
+      yield* at('xfs_trans_commit');
+      yield* xfs_iunlock(sys, XFS_ILOCK_EXCL);
+      if (error) return error;
+      return runOf(next);
+    },
+  );
 }
 
 function runOf(ext: Extent[]): Imap {
@@ -122,36 +120,32 @@ function runOf(ext: Extent[]): Imap {
 
 // Models xfs_iomap_write_unwritten() (v4.2-v4.4): convert [iblock, iblock + count) from
 // unwritten to written in a transaction under ILOCK_EXCL.
-export function* xfs_iomap_write_unwritten(sys: Sys, iblock: number, count: number): G<number> {
-  return yield* call(
-    'xfs_iomap_write_unwritten',
-    (function* () {
-      yield* at('xfs_trans_alloc + xfs_trans_reserve');
-      yield* xfs_ilock(sys, XFS_ILOCK_EXCL);
-      const blocks = sys.st.inode.blocks;
-      for (let i = iblock; i < Math.min(iblock + count, blocks.length); i++) {
-        const e = yield* kload(blocks[i], 'xfs_bmapi_write');
-        if (e.kind === 'unwritten')
-          yield* kstore(blocks[i], { kind: 'written', pblk: e.pblk }, 'xfs_bmapi_write');
-      }
-      yield* at('xfs_trans_commit');
-      yield* xfs_iunlock(sys, XFS_ILOCK_EXCL);
-      return 0;
-    })(),
-  );
-}
+export const xfs_iomap_write_unwritten = modelled(
+  'xfs_iomap_write_unwritten',
+  function* xfs_iomap_write_unwritten(sys: Sys, iblock: number, count: number): G<number> {
+    yield* at('xfs_trans_alloc + xfs_trans_reserve');
+    yield* xfs_ilock(sys, XFS_ILOCK_EXCL);
+    const blocks = sys.st.inode.blocks;
+    for (let i = iblock; i < Math.min(iblock + count, blocks.length); i++) {
+      const e = yield* kload(blocks[i], 'xfs_bmapi_write');
+      if (e.kind === 'unwritten')
+        yield* kstore(blocks[i], { kind: 'written', pblk: e.pblk }, 'xfs_bmapi_write');
+    }
+    yield* at('xfs_trans_commit');
+    yield* xfs_iunlock(sys, XFS_ILOCK_EXCL);
+    return 0;
+  },
+);
 
 // Models xfs_itruncate_extents() (v4.2-v4.4): free every block from `newsize` on (the caller
 // holds ILOCK_EXCL in a transaction).
-export function* xfs_itruncate_extents(sys: Sys, newsize: number): G {
-  yield* call(
-    'xfs_itruncate_extents',
-    (function* () {
-      const blocks = sys.st.inode.blocks;
-      for (let i = newsize; i < blocks.length; i++) {
-        const e = yield* kload(blocks[i], 'xfs_bunmapi');
-        if (e.kind !== 'hole') yield* kstore(blocks[i], { kind: 'hole' }, 'xfs_bunmapi');
-      }
-    })(),
-  );
-}
+export const xfs_itruncate_extents = modelled(
+  'xfs_itruncate_extents',
+  function* xfs_itruncate_extents(sys: Sys, newsize: number): G {
+    const blocks = sys.st.inode.blocks;
+    for (let i = newsize; i < blocks.length; i++) {
+      const e = yield* kload(blocks[i], 'xfs_bunmapi');
+      if (e.kind !== 'hole') yield* kstore(blocks[i], { kind: 'hole' }, 'xfs_bunmapi');
+    }
+  },
+);
