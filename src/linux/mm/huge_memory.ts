@@ -34,11 +34,14 @@ export const vmf_insert_pfn_pmd = modelled(
 
 // Models zap_huge_pmd() (v4.3-v4.4, with "thp: fix zap_huge_pmd() for DAX"): clear the PMD under
 // the PMD lock. A partial zap splits, which for a DAX PMD also just clears it.
-export const zap_huge_pmd = modelled('zap_huge_pmd', function* (sys: Sys, vma: Vma, vpage: number): G {
-  const lock = pmdLockOf(sys, vma);
-  yield* spin_lock(lock);
-  const pmd = pmdOf(sys, vma, vpage);
-  const cur = yield* read(pmd, { api: 'zap_huge_pmd' });
-  if (pmd_trans_huge(cur)) yield* write(pmd, { kind: 'none' }, { api: 'pmdp_huge_get_and_clear' });
-  yield* spin_unlock(lock);
-});
+export const zap_huge_pmd = modelled(
+  'zap_huge_pmd',
+  function* zap_huge_pmd(sys: Sys, vma: Vma, vpage: number): G {
+    const lock = pmdLockOf(sys, vma);
+    yield* spin_lock(lock);
+    const pmd = pmdOf(sys, vma, vpage);
+    const cur = yield* read(pmd, { api: 'zap_huge_pmd' });
+    if (pmd_trans_huge(cur)) yield* write(pmd, { kind: 'none' }, { api: 'pmdp_huge_get_and_clear' });
+    yield* spin_unlock(lock);
+  },
+);

@@ -102,7 +102,7 @@ export function* wp_huge_pmd(sys: Sys, vma: Vma, vpage: number, flags: number): 
 // Models handle_pte_fault() (v4.2-v4.4) for a file vma.
 export const handle_pte_fault = modelled(
   'handle_pte_fault',
-  function* (sys: Sys, vma: Vma, vpage: number, flags: number): G<number> {
+  function* handle_pte_fault(sys: Sys, vma: Vma, vpage: number, flags: number): G<number> {
     const pte = pteOf(sys, vma, vpage);
     // the lockless `entry = *pte`, re-checked with pte_same() under the ptl
     const entry = yield* kreadOnce(pte, 'handle_pte_fault');
@@ -330,7 +330,7 @@ export const wp_pfn_shared = modelled(
 // DAX's page_mkwrite returns NOPAGE after replacing the hole page with a pfn mapping.
 export const wp_page_shared = modelled(
   'wp_page_shared',
-  function* (sys: Sys, vma: Vma, vpage: number, orig: NonNullable<Pte>): G<number> {
+  function* wp_page_shared(sys: Sys, vma: Vma, vpage: number, orig: NonNullable<Pte>): G<number> {
     if (orig.kind !== 'page') throw new Error('wp_page_shared on an entry without a page');
     const ptl = ptlOf(sys, vma, vpage);
     yield* spin_unlock(ptl);

@@ -86,7 +86,7 @@ export const truncate_inode_pages_range = modelled(
 // i_mmap lock of its own: the function of Dan Williams' Oct 7 2015 question.
 export const invalidate_inode_pages2_range = modelled(
   'invalidate_inode_pages2_range',
-  function* (sys: Sys, start: number, end: number): G<number> {
+  function* invalidate_inode_pages2_range(sys: Sys, start: number, end: number): G<number> {
     const last = lastIndex(sys, end);
     let did_range_unmap = false;
     for (let i = start; i <= last; i++) {
