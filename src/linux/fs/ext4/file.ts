@@ -160,9 +160,8 @@ const generic_file_direct_write = modelled(
   },
 );
 
-// Models ext4_file_write_iter() (v4.2-v4.4) for a one-page DAX write: i_mutex;
-// __generic_file_write_iter -> generic_file_direct_write (DAX I/O is direct): invalidate the
-// page cache over the range if it has pages, ext4_direct_IO, invalidate again, extend i_size.
+// Models ext4_file_write_iter() (v4.2-v4.4) for a one-page DAX write: i_mutex around
+// __generic_file_write_iter -> generic_file_direct_write (above).
 // Simplified: no aio (the aio mutex and unaligned-aio paths), no generic_write_sync.
 export const ext4_file_write_iter = modelled(
   'ext4_file_write_iter',
