@@ -172,7 +172,8 @@ function* pmem_access_mapped<E>(
 
 // The fault half of x86's __do_page_fault (v4.2-v4.4): mmap_sem for read, find_vma,
 // handle_mm_fault, and once more without FAULT_FLAG_ALLOW_RETRY after VM_FAULT_RETRY (which
-// returns with mmap_sem already dropped).
+// returns with mmap_sem already dropped). Simplified: no stack expansion, no fatal-signal checks,
+// no access_error() check (the model's mappings have no protections: all are read-write).
 const __do_page_fault = modelled(
   '__do_page_fault',
   function* __do_page_fault(sys: Sys, vma: Vma, vpage: number, store: boolean): G<number | 'SIGSEGV'> {
@@ -198,7 +199,7 @@ const __do_page_fault = modelled(
 );
 
 // A load or store by a user thread: access, and on a fault run __do_page_fault (above), then
-// access again. Simplified: no stack expansion, no fatal-signal checks.
+// access again, at most `opts.maxFaults` times.
 export function* user_access(
   sys: Sys,
   vma: Vma,

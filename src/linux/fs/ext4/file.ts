@@ -146,6 +146,7 @@ export function* ext4_dax_pmd_fault_absent(_sys: Sys, _vma: Vma, _vpage: number,
 
 // Models generic_file_direct_write() (v4.2-v4.4) for one page (DAX I/O is direct): invalidate
 // the page cache over the range if it has pages, ext4_direct_IO, invalidate again, extend i_size.
+// Simplified: one whole page, so no partial writes and no iov_iter.
 const generic_file_direct_write = modelled(
   'generic_file_direct_write',
   function* generic_file_direct_write(sys: Sys, page: number, value: number): G<number> {
