@@ -68,6 +68,8 @@ export interface MatrixRun {
   mmuWalk?: string;
   /** `--max-preemptions` (mode bounded): complete means every schedule within this bound, no more. */
   maxPreemptions?: number;
+  /** An incomplete DPOR run: the estimated share of its exploration done (`CheckResult.explored`). */
+  explored?: number;
 }
 
 export interface MatrixOccurrence {
@@ -374,6 +376,7 @@ export function runCell(
   Object.assign(rec, settingsOf(t));
   if (result.maxPreemptions !== undefined) rec.maxPreemptions = result.maxPreemptions;
   if (result.stopReason) rec.stopReason = result.stopReason;
+  if (result.explored !== undefined) rec.explored = result.explored;
   return rec;
 }
 
@@ -493,6 +496,7 @@ export function aggregate(
       findings: r.findings,
       ...settingsOf(r),
       ...(r.maxPreemptions !== undefined ? { maxPreemptions: r.maxPreemptions } : {}),
+      ...(r.explored !== undefined ? { explored: r.explored } : {}),
     })),
     findings: [...findings.values()],
     filesystems: plan.filesystems,

@@ -5,6 +5,8 @@ export interface ProgressUpdate {
   executions: number;
   findings: number;
   elapsedMs: number;
+  /** DPOR's estimate of the share of the exploration done. */
+  explored?: number;
 }
 
 export interface ProgressLine {
@@ -78,6 +80,7 @@ export function describeProgress(
     `${p.findings} finding${p.findings === 1 ? '' : 's'}`,
     `${Math.round(rate).toLocaleString('en-US')}/s`,
   ];
+  if (p.explored !== undefined && p.explored < 1) parts.push(`~${sharePercent(p.explored)} explored`);
   // Time left in this unit, when a budget bounds it; then scaled to the units still to run.
   let unitLeft: number | undefined;
   if (budget.maxExecutions !== undefined && rate > 0)
@@ -94,6 +97,11 @@ export function describeProgress(
       `ETA ≥ ${duration(((totalElapsedMs - unitElapsedMs) / unitIndex) * (unitTotal - unitIndex - 1))}`,
     );
   return parts.join(', ');
+}
+
+/** A share as a percentage: whole percents, one significant digit below 1%. */
+export function sharePercent(f: number): string {
+  return `${f > 0 && f < 0.01 ? (100 * f).toPrecision(1) : Math.round(100 * f)}%`;
 }
 
 export function duration(ms: number): string {

@@ -50,6 +50,11 @@ export interface CheckResult {
   stats: RunStats;
   /** With `raceCensus` in DPOR mode: what made the exploration large. */
   races?: RaceCensus;
+  /**
+   * DPOR stopped by a budget: the estimated share of the exploration done (0 to 1), read off the
+   * path it stopped on (explorers/dpor.ts, "progress estimate"; BENCHMARKS.md measures its error).
+   */
+  explored?: number;
 }
 
 export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult {
@@ -82,6 +87,8 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     default:
       throw new Error(`unknown mode '${mode as string}' (expected dpor, random, pct or bounded)`);
   }
+  // Read where the exploration stopped, before anything else runs.
+  const explored = mode === 'dpor' && !complete ? run.explored?.() : undefined;
   run.collectRunEnd();
   if (opts.minimize !== false) minimizePreemptions(model, run, opts);
   run.stats.elapsedMs = run.elapsed();
@@ -94,6 +101,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     findings: run.findings,
     stats: run.stats,
     ...(races ? { races } : {}),
+    ...(explored !== undefined ? { explored: Number(explored.toPrecision(3)) } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export interface Progress {
   executions: number;
   findings: number;
   elapsedMs: number;
+  /** The explorer's estimate of the share of its exploration done (DPOR only), 0 to 1. */
+  explored?: number;
 }
 
 export interface RunOptions extends Budget {
@@ -81,6 +83,11 @@ export class Run<S = any> {
   private lastCheckpoint = performance.now();
   /** The explorer's state from the checkpoint resumed, taken once by the explorer. */
   private resumeState: unknown;
+  /**
+   * Set by an explorer that can estimate the share of its exploration done so far (DPOR): read
+   * between executions and in progress reports.
+   */
+  explored: (() => number) | undefined;
 
   constructor(
     readonly model: Model<S>,
@@ -183,6 +190,7 @@ export class Run<S = any> {
           executions: st.executions,
           findings: this.found.size,
           elapsedMs: this.priorMs + now - this.started,
+          ...(this.explored ? { explored: this.explored() } : {}),
         });
       }
     }

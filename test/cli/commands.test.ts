@@ -95,6 +95,17 @@ describe('faultline check formats', () => {
     const cut = await inProcess([...EX, 'check', 'philosophers-5', '--max-executions', '3']);
     expect(cut.stdout).toContain('3 executions');
     expect(cut.stdout).toContain('stopped at the execution budget (not a proof of absence)');
+    // DPOR's estimate of what it had explored, and the total that makes.
+    const est = /DPOR's estimate: (\d+)% explored, about ([\d,]+) executions in all/.exec(cut.stdout);
+    expect(est).not.toBeNull();
+    const cutJson = JSON.parse(
+      (await inProcess([...EX, 'check', 'philosophers-5', '--max-executions', '3', '--format', 'json']))
+        .stdout,
+    );
+    expect(cutJson.explored).toBeGreaterThan(0);
+    expect(cutJson.explored).toBeLessThan(1);
+    expect(Number(est![1])).toBe(Math.round(100 * cutJson.explored));
+    expect(Number(est![2].replace(/,/g, ''))).toBe(Math.round(3 / cutJson.explored));
     const pct = await inProcess([
       ...EX,
       'check',

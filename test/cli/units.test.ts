@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cpuTable, wrap } from '../../src/cli/format/cpu-table.js';
+import { remainingEstimate } from '../../src/cli/format/matrix-report.js';
 import { commandWord } from '../../src/cli/main.js';
 import { type MatrixPlan, matrixCells, runMatrix } from '../../src/cli/matrix.js';
 import { parseDuration } from '../../src/cli/program.js';
@@ -65,6 +66,32 @@ describe('durations and progress', () => {
     // Third of four matrix cells, 20 s spent on the first two: 10 s each.
     expect(describeProgress({ ...p, elapsedMs: 4000 }, {}, 2, 4, 4000, 24_000)).toBe(
       '12,345 executions, 2 findings, 3,086/s, ETA ≥ 10s',
+    );
+    // DPOR's estimate of the share explored, while it is below 1.
+    expect(describeProgress({ ...p, explored: 0.123 }, {})).toBe(
+      '12,345 executions, 2 findings, 3,086/s, ~12% explored',
+    );
+    expect(describeProgress({ ...p, explored: 0.0004 }, {})).toBe(
+      '12,345 executions, 2 findings, 3,086/s, ~0.04% explored',
+    );
+    expect(describeProgress({ ...p, explored: 1 }, {})).toBe('12,345 executions, 2 findings, 3,086/s');
+  });
+
+  it("sums DPOR's estimates of the incomplete runs of a matrix or explore", () => {
+    const run = { kernel: 'v4.4', fs: 'xfs', scenario: 's', complete: false, elapsedMs: 0, findings: [] };
+    expect(remainingEstimate([{ ...run, executions: 1000 }])).toBeUndefined();
+    expect(remainingEstimate([{ ...run, executions: 1000, explored: 0.25 }])).toBe(
+      "DPOR's estimate: it had explored 25%, about 3,000 executions more to finish (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)",
+    );
+    // 1000 at 25% and 500 at 50%: 3,000 + 500 more; the run without an estimate is named.
+    expect(
+      remainingEstimate([
+        { ...run, executions: 1000, explored: 0.25 },
+        { ...run, executions: 500, explored: 0.5 },
+        { ...run, executions: 9, maxPreemptions: 1 },
+      ]),
+    ).toBe(
+      "DPOR's estimate (2 of them DPOR): they had explored 25% to 50%, about 3,500 executions more to finish (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)",
     );
   });
 

@@ -1,6 +1,7 @@
 // The output of `faultline check`, in each format.
 
 import type { CheckResult, Finding } from '../../engine/index.js';
+import { sharePercent } from '../progress.js';
 import type { Provider } from '../provider.js';
 import { plain, type Style } from '../style.js';
 import type { Target } from '../target.js';
@@ -51,6 +52,14 @@ function coverage(r: CheckResult): string {
   return `${what} in ${time}, ${r.stopReason ? why[r.stopReason] : mode} (not a proof of absence)`;
 }
 
+/** DPOR stopped by a budget: how much it had explored, by its estimate. */
+function estimateText(r: CheckResult): string {
+  const f = r.explored ?? 0;
+  if (f <= 0) return "DPOR's estimate: too little explored to say";
+  const total = Math.round(r.stats.executions / f).toLocaleString('en-US');
+  return `DPOR's estimate: ${sharePercent(f)} explored, about ${total} executions in all (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)`;
+}
+
 /**
  * `--races`: the objects whose races branched most executions (the first execution has none):
  * by the race behind the branch where each leaves the one before, and behind any branch on its path.
@@ -86,6 +95,7 @@ export function checkText(r: CheckReport, style: Style = plain): string {
     ),
   );
   out.push(coverage(result));
+  if (result.explored !== undefined) out.push(estimateText(result));
   out.push(...racesText(result));
   const shown = shownFindings(r);
   for (const { n, f } of shown) {
@@ -120,6 +130,7 @@ export function checkJson(r: CheckReport): unknown {
     ...(result.stopReason ? { stopReason: result.stopReason } : {}),
     stats: result.stats,
     ...(result.races ? { races: result.races } : {}),
+    ...(result.explored !== undefined ? { explored: result.explored } : {}),
     findings: shownFindings(r).map(({ f }) => findingJson(f, r.provider, t)),
   };
 }
@@ -129,7 +140,7 @@ export function checkMarkdown(r: CheckReport): string {
   const out = [
     `## faultline: \`${t.scenario.name}\` on ${t.kernel.name} / ${t.fs}`,
     '',
-    `${coverage(result)}; mode ${result.mode}; ${result.findings.length} finding(s).`,
+    `${coverage(result)}; mode ${result.mode}; ${result.findings.length} finding(s).${result.explored !== undefined ? ` ${estimateText(result)}.` : ''}`,
     '',
   ];
   for (const { f } of shownFindings(r)) out.push(findingMarkdown(f, r.provider, t));

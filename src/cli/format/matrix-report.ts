@@ -2,7 +2,8 @@
 // filesystems where the finding appears; then each finding with one replay command, and which
 // versions are clean.
 
-import { type MatrixResult, versionSummary } from '../matrix.js';
+import { type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
+import { sharePercent } from '../progress.js';
 import { plain, type Style } from '../style.js';
 import { cellText } from './markdown.js';
 
@@ -70,16 +71,36 @@ export function summaryLines(m: MatrixResult): string[] {
     `with findings: ${dirty.length ? dirty.map((v) => `${v.version} (${v.findings})`).join(', ') : 'none'}`,
   );
   if (notRun.length) out.push(`not run: ${notRun.join(', ')}`);
-  const incomplete = m.runs.filter((r) => !r.complete).length;
-  if (incomplete)
+  const incomplete = m.runs.filter((r) => !r.complete);
+  if (incomplete.length)
     out.push(
-      `* ${incomplete} run${incomplete === 1 ? '' : 's'} stopped by a budget: absence of a finding there is not proven`,
+      `* ${incomplete.length} run${incomplete.length === 1 ? '' : 's'} stopped by a budget: absence of a finding there is not proven`,
     );
+  const estimate = remainingEstimate(incomplete);
+  if (estimate) out.push(`  ${estimate}`);
   if (bounds.length)
     out.push(
       `runs bounded to at most ${bound}: complete means every schedule within the bound, not every interleaving`,
     );
   return out;
+}
+
+/**
+ * What DPOR's estimates say of the incomplete runs: the share each had explored, and the
+ * executions still to run to finish them all (each run's executions / share, less what it ran).
+ */
+export function remainingEstimate(runs: readonly MatrixRun[]): string | undefined {
+  const est = runs.filter((r) => r.explored !== undefined && r.explored > 0);
+  if (!est.length) return undefined;
+  const shares = est.map((r) => r.explored as number);
+  const lo = Math.min(...shares);
+  const hi = Math.max(...shares);
+  const left = est.reduce((sum, r) => sum + r.executions * (1 / (r.explored as number) - 1), 0);
+  const of = est.length === runs.length ? '' : ` (${est.length} of them DPOR)`;
+  return (
+    `DPOR's estimate${of}: ${est.length === 1 ? 'it had' : 'they had'} explored ${lo === hi ? sharePercent(lo) : `${sharePercent(lo)} to ${sharePercent(hi)}`}, ` +
+    `about ${Math.round(left).toLocaleString('en-US')} executions more to finish (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)`
+  );
 }
 
 export function matrixText(m: MatrixResult, style: Style = plain): string {

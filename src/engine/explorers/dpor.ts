@@ -58,6 +58,8 @@ interface Node {
   /** Choice vector of this step in the current execution, and the arities it met. */
   vals: number[];
   arity: number[];
+  /** Branches (threads) explored from here before the current one, for the progress estimate. */
+  done: number;
 }
 
 /** A choice vector as a key; trailing zeros (the defaults) dropped, so equal vectors match. */
@@ -299,6 +301,8 @@ interface NodeState {
   kids: [string, WState[]][];
   vals: number[];
   arity: number[];
+  /** Absent in checkpoints written before the progress estimate (read as 0). */
+  done?: number;
 }
 
 interface DporState {
@@ -338,6 +342,7 @@ function saveState(initial: readonly number[], divergence: number, stack: readon
       kids: saveKids(n.kids),
       vals: [...n.vals],
       arity: [...n.arity],
+      done: n.done,
     })),
   };
 }
@@ -352,6 +357,7 @@ function loadStack(state: DporState): Node[] {
     kids: n.kids.length ? loadKids(n.kids) : NO_KIDS,
     vals: n.vals.length ? [...n.vals] : NO_NUMBERS,
     arity: n.arity.length ? [...n.arity] : NO_NUMBERS,
+    done: Number.isInteger(n.done) ? (n.done as number) : 0,
   }));
 }
 
@@ -368,6 +374,42 @@ function takeResumeState(run: Run): DporState | undefined {
   )
     throw new CheckpointMismatch('the explorer state is not a DPOR path');
   return s;
+}
+
+// ---- progress estimate ---------------------------------------------------------------------------
+// The share of the tree explored, read off the current path as a depth-first odometer: at each
+// node, the branches done before the current one over all its branches known now (done, current,
+// and those waiting in its wakeup tree, times its step's choice vectors), each level weighted by
+// the share of the level above that the current branch stands for. It is exact for a tree whose
+// branching is known when first visited, and reaches 1 exactly at the last execution. A wakeup
+// tree gains branches as races are found below it, so early on the estimate runs ahead: it is a
+// guide for planning (how long, how many shards), not a bound. BENCHMARKS.md measures how far off.
+
+/** How many choice vectors a step has (the product of the arities met) and the current one's rank. */
+function vectorPosition(vals: readonly number[], arity: readonly number[]): [count: number, rank: number] {
+  let count = 1;
+  let rank = 0;
+  for (let k = arity.length - 1; k >= 0; k--) {
+    rank += (vals[k] ?? 0) * count;
+    count *= Math.max(1, arity[k]);
+  }
+  return [count, rank];
+}
+
+/**
+ * Share of the pass explored: between executions (the path leads to the next one), or at a leaf
+ * (`leaf`: the execution just run is done and counts).
+ */
+function exploredShare(stack: readonly Node[], leaf: boolean): number {
+  let share = 0;
+  let weight = 1;
+  for (const n of stack) {
+    const [count, rank] = vectorPosition(n.vals, n.arity);
+    const all = (n.done + 1 + n.wut.length) * count;
+    share += (weight * (n.done * count + rank)) / all;
+    weight /= all;
+  }
+  return leaf ? share + weight : share;
 }
 
 /**
@@ -396,6 +438,8 @@ export function dporPass(
   initialArity: number[],
   observer?: DporObserver,
   resume?: DporState,
+  /** The arities of the previous pass, for the estimate until this pass has met its own. */
+  priorArity: readonly number[] = [],
 ): boolean {
   const stack: Node[] = resume ? loadStack(resume) : [];
   let divergence = resume?.divergence ?? 0;
@@ -410,6 +454,13 @@ export function dporPass(
   const races: number[] = [];
   let nRaces = 0;
   const pathCauses = new Set<number>();
+  // Between executions the path leads to the next one; during run.finish it is the one just run.
+  let atLeaf = false;
+  let passDone = false;
+  run.explored = () => {
+    const [count, rank] = vectorPosition(initial, initialArity.length ? initialArity : priorArity);
+    return (rank + (passDone ? 1 : exploredShare(stack, atLeaf))) / count;
+  };
   for (;;) {
     if (run.exhausted()) {
       run.checkpoint(state, true);
@@ -473,6 +524,7 @@ export function dporPass(
           kids: NO_KIDS,
           vals: NO_NUMBERS,
           arity: NO_NUMBERS,
+          done: 0,
         };
         if (node.wut.length) {
           const b = node.wut.shift()!;
@@ -609,12 +661,17 @@ export function dporPass(
       for (const n of stack) if (n.cause >= 0) pathCauses.add(n.cause);
       observer.path(pathCauses);
     }
+    atLeaf = true;
     run.finish(ex);
+    atLeaf = false;
 
     // Backtrack to the deepest node with another choice vector or wakeup-tree branch.
     for (;;) {
       const top = stack[stack.length - 1];
-      if (!top) return true;
+      if (!top) {
+        passDone = true;
+        return true;
+      }
       if (nextVector(top.vals, top.arity)) {
         divergence = stack.length - 1;
         observer?.branch('choice');
@@ -631,6 +688,7 @@ export function dporPass(
         top.curAcc = NO_NUMBERS;
         top.vals = NO_NUMBERS;
         top.arity = NO_NUMBERS;
+        top.done++;
         divergence = stack.length - 1;
         break;
       }
@@ -643,9 +701,11 @@ export function dporPass(
 export function exploreDpor(run: Run, observer?: DporObserver): boolean {
   let resume = takeResumeState(run);
   const initial: number[] = resume ? [...resume.initial] : [];
+  let prior: number[] = [];
   for (;;) {
     const arity: number[] = [];
-    const passed = dporPass(run, initial, arity, observer, resume);
+    const passed = dporPass(run, initial, arity, observer, resume, prior);
+    prior = arity;
     resume = undefined;
     if (!passed) return false;
     initial.length = arity.length;
