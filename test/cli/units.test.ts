@@ -79,6 +79,15 @@ describe('durations and progress', () => {
 
   it("sums DPOR's estimates of the incomplete runs of a matrix or explore", () => {
     const run = { kernel: 'v4.4', fs: 'xfs', scenario: 's', complete: false, elapsedMs: 0, findings: [] };
+    // With run times: the CPU time left at the rate they ran (1,500 executions in 3 s: 500/s).
+    expect(
+      remainingEstimate([
+        { ...run, executions: 1000, explored: 0.25, elapsedMs: 2000 },
+        { ...run, executions: 500, explored: 0.5, elapsedMs: 1000 },
+      ]),
+    ).toBe(
+      "DPOR's estimate: they had explored 25% to 50%, about 3,500 executions more to finish, 7s of CPU at their rate (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)",
+    );
     expect(remainingEstimate([{ ...run, executions: 1000 }])).toBeUndefined();
     expect(remainingEstimate([{ ...run, executions: 1000, explored: 0.25 }])).toBe(
       "DPOR's estimate: it had explored 25%, about 3,000 executions more to finish (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)",

@@ -3,7 +3,7 @@
 // versions are clean.
 
 import { type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
-import { sharePercent } from '../progress.js';
+import { duration, sharePercent } from '../progress.js';
 import { plain, type Style } from '../style.js';
 import { cellText } from './markdown.js';
 
@@ -86,8 +86,9 @@ export function summaryLines(m: MatrixResult): string[] {
 }
 
 /**
- * What DPOR's estimates say of the incomplete runs: the share each had explored, and the
- * executions still to run to finish them all (each run's executions / share, less what it ran).
+ * What DPOR's estimates say of the incomplete runs: the share each had explored, the executions
+ * still to run to finish them all (each run's executions / share, less what it ran), and the CPU
+ * time that takes at the rate those runs went.
  */
 export function remainingEstimate(runs: readonly MatrixRun[]): string | undefined {
   const est = runs.filter((r) => r.explored !== undefined && r.explored > 0);
@@ -97,9 +98,12 @@ export function remainingEstimate(runs: readonly MatrixRun[]): string | undefine
   const hi = Math.max(...shares);
   const left = est.reduce((sum, r) => sum + r.executions * (1 / (r.explored as number) - 1), 0);
   const of = est.length === runs.length ? '' : ` (${est.length} of them DPOR)`;
+  const ran = est.reduce((sum, r) => sum + r.executions, 0);
+  const ms = est.reduce((sum, r) => sum + r.elapsedMs, 0);
+  const cpu = ms > 0 && ran > 0 ? `, ${duration((left * ms) / ran)} of CPU at their rate` : '';
   return (
     `DPOR's estimate${of}: ${est.length === 1 ? 'it had' : 'they had'} explored ${lo === hi ? sharePercent(lo) : `${sharePercent(lo)} to ${sharePercent(hi)}`}, ` +
-    `about ${Math.round(left).toLocaleString('en-US')} executions more to finish (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)`
+    `about ${Math.round(left).toLocaleString('en-US')} executions more to finish${cpu} (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)`
   );
 }
 
