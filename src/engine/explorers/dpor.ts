@@ -41,6 +41,8 @@ interface WNode {
   kids: Map<string, WNode[]>;
   /** An inserted sequence ended here: exploring this event goes on freely, under any vector. */
   leaf: boolean;
+  /** Executions finished when an insertion last went on below it (for `DporObserver`). */
+  touched: number;
 }
 
 interface Node {
@@ -141,7 +143,15 @@ function isWeakInitial(e: { t: number; acc: readonly number[] }, v: readonly Ev[
 function appendChain(kids: WNode[], v: readonly Ev[], born: number, cause: number): void {
   let at = kids;
   for (let i = 0; i < v.length; i++) {
-    const n: WNode = { t: v[i].t, acc: v[i].acc, born, cause, kids: new Map(), leaf: i + 1 === v.length };
+    const n: WNode = {
+      t: v[i].t,
+      acc: v[i].acc,
+      born,
+      cause,
+      kids: new Map(),
+      leaf: i + 1 === v.length,
+      touched: born,
+    };
     at.push(n);
     if (i + 1 < v.length) {
       const sub: WNode[] = [];
@@ -185,6 +195,7 @@ function insert(root: WNode[], v: Ev[], born: number, cause: number): void {
       return;
     }
     if (next.leaf) return;
+    next.touched = born;
     const sub = next.kids.get(key);
     if (!sub) {
       const fresh: WNode[] = [];
@@ -326,7 +337,16 @@ const loadKids = (kids: [string, WState[]][]): Map<string, WNode[]> =>
   new Map(kids.map(([k, ns]) => [k, ns.map(loadW)]));
 
 function loadW(n: WState): WNode {
-  return { t: n.t, acc: [...n.acc], born: n.born, cause: n.cause, leaf: n.leaf, kids: loadKids(n.kids) };
+  // `touched` is not saved: only measurements read it, and they do not resume.
+  return {
+    t: n.t,
+    acc: [...n.acc],
+    born: n.born,
+    cause: n.cause,
+    leaf: n.leaf,
+    kids: loadKids(n.kids),
+    touched: n.born,
+  };
 }
 
 function saveState(initial: readonly number[], divergence: number, stack: readonly Node[]): DporState {
@@ -418,8 +438,12 @@ function exploredShare(stack: readonly Node[], leaf: boolean): number {
  * races of the execution just before it); a branch to another choice vector of a step has no age.
  */
 export interface DporObserver {
-  /** `cause`: the object (registry id) of the race whose reversal inserted the branch. */
-  branch(age: number | 'choice', cause?: number): void;
+  /**
+   * `cause`: the object (registry id) of the race whose reversal inserted the branch; `settled`:
+   * how many executions earlier an insertion last went on below it (what it explores was fixed
+   * from then on; at most `age`).
+   */
+  branch(age: number | 'choice', cause?: number, settled?: number): void;
   /**
    * After each execution: the objects of the races behind the branches on its whole path (a
    * branch near the root multiplies all the executions below it). A shared set: read it before
@@ -681,7 +705,7 @@ export function dporPass(
       top.sleep.push({ t: top.cur, acc: top.curAcc });
       if (top.wut.length) {
         const b = top.wut.shift()!;
-        observer?.branch(run.stats.executions - b.born, b.cause);
+        observer?.branch(run.stats.executions - b.born, b.cause, run.stats.executions - b.touched);
         top.cur = b.t;
         top.cause = b.cause;
         top.kids = b.kids;
