@@ -19,13 +19,21 @@ describe('DporObserver', () => {
       const ages: (number | 'choice')[] = [];
       // Ages are counted in executions finished before the branch is taken.
       let finishedBefore = 0;
+      let settledLater = 0;
       const complete = exploreDpor(run, {
-        branch: (age) => {
+        branch: (age, _cause, settled) => {
           finishedBefore = run.stats.executions;
-          if (age !== 'choice') expect(age).toBeLessThanOrEqual(finishedBefore);
+          if (age !== 'choice') {
+            expect(age).toBeLessThanOrEqual(finishedBefore);
+            // Settled by the insertion that made it or by a later one below it, never before.
+            expect(settled).toBeGreaterThanOrEqual(1);
+            expect(settled).toBeLessThanOrEqual(age);
+            if (settled! < age) settledLater++;
+          }
           ages.push(age);
         },
       });
+      if (model === examples['philosophers-3']) expect(settledLater).toBeGreaterThan(0);
       expect(complete).toBe(true);
       const plain = check(model, { minimize: false });
       expect(run.stats.executions).toBe(plain.stats.executions);
