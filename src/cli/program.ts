@@ -449,7 +449,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     )
     .addHelpText(
       'after',
-      '\nExploration runs on one thread in every mode: the DPOR search is sequential, and random and pct\n' +
+      '\nExploration runs on one thread in every mode: the DPOR search is sequential (a split that kept\n' +
+        'its result could gain at most 1.3x to 1.7x on 2 cores, BENCHMARKS.md), and random and pct\n' +
         "executions share state (lockdep's dependency graph; pct's run length) from one to the next. For\n" +
         'more cores, run many scenarios at once: matrix or explore --workers N.\n' +
         '\nExit status: 0 nothing found, 1 findings, 2 bad usage or input, 130 interrupted (partial results printed).',
