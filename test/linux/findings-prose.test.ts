@@ -124,6 +124,14 @@ const cited: { section: string; scenario: Scenario; versions: string[]; token: s
     kinds: ['livelock'],
   },
   {
+    // The pair a three-thread F6 witness is read against (the runs' atomic walk and fault bound).
+    section: 'Three threads',
+    scenario: { ...spaceScenario('page:load|write:hole:f2'), mmu: { walk: 'atomic' } },
+    versions: ['v4.3'],
+    token: 'fl1:0x22,1x22,0x12',
+    kinds: ['stale-mapping', 'pagecache-incoherent'],
+  },
+  {
     section: 'Not found',
     scenario: spaceScenario('page:store+load|store+load:unwritten'),
     versions: ['v4.2'],
