@@ -4,6 +4,7 @@
 // shared flag; a run cut short is not recorded and is run again on resume.
 
 import { Worker } from 'node:worker_threads';
+import type { Progress } from '../engine/run.js';
 import {
   type MatrixCell,
   type MatrixHooks,
@@ -33,12 +34,16 @@ export interface CellTask {
   budget: Budget;
   /** With a checkpoint: where the run saves its state as it goes. */
   progress?: RunInProgress;
+  /** Send the run's progress reports (for the progress line). */
+  reportProgress?: boolean;
 }
 
 export interface CellReply {
   index: number;
   record?: RunRecord;
   error?: string;
+  /** A progress report of the run in progress (not its end). */
+  progress?: Progress;
 }
 
 function startWorker(spec: string | undefined, flag: SharedArrayBuffer): Worker {
@@ -65,6 +70,19 @@ export async function runMatrixPool(
   let failure: Error | undefined;
   let next = 0;
   let started = 0;
+  // The progress line follows the run started first among those running, the one waited for
+  // longest; it moves on to the next when that run ends.
+  const running = new Map<number, { ordinal: number; at: number }>();
+  let shown: number | undefined;
+  const follow = () => {
+    let first: number | undefined;
+    for (const [index, r] of running)
+      if (first === undefined || r.ordinal < running.get(first)!.ordinal) first = index;
+    if (first === undefined || first === shown) return;
+    shown = first;
+    const r = running.get(first)!;
+    hooks.onRun?.(r.ordinal, todo.length, cells[first], r.at);
+  };
 
   const poll = setInterval(() => {
     if (hooks.shouldStop?.()) {
@@ -88,7 +106,8 @@ export async function runMatrixPool(
               }
               const index = todo[next++];
               const t = cells[index].target;
-              hooks.onRun?.(started++, todo.length, cells[index]);
+              running.set(index, { ordinal: started++, at: performance.now() });
+              follow();
               const task: CellTask = {
                 index,
                 kernel: t.kernel,
@@ -98,10 +117,17 @@ export async function runMatrixPool(
                 ...settingsOf({ maxFaults: t.maxFaults, mmuWalk: t.mmuWalk }),
                 budget,
                 progress: runInProgress(hooks, identity, cells[index].key),
+                ...(hooks.onProgress ? { reportProgress: true } : {}),
               };
               w.postMessage(task);
             };
             w.on('message', (m: CellReply) => {
+              if (m.progress) {
+                if (m.index === shown) hooks.onProgress?.(m.progress);
+                return;
+              }
+              running.delete(m.index);
+              follow();
               if (m.error) failure ??= new Error(m.error);
               else if (m.record) {
                 done[m.index] = m.record;

@@ -30,7 +30,15 @@ parentPort!.on('message', (task: CellTask) => {
       p,
       cell,
       task.budget,
-      { shouldStop: () => Atomics.load(stop, 0) !== 0 },
+      {
+        shouldStop: () => Atomics.load(stop, 0) !== 0,
+        ...(task.reportProgress
+          ? {
+              onProgress: (progress) =>
+                parentPort!.postMessage({ index: task.index, progress } satisfies CellReply),
+            }
+          : {}),
+      },
       task.progress,
     );
     reply = { index: task.index, ...(record ? { record } : {}) };

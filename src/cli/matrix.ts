@@ -343,8 +343,11 @@ export interface MatrixHooks extends RunHooks {
   checkpoint?: string;
   /** With `checkpoint`: how often a run in progress saves its state (ms; default 60 s). */
   checkpointEveryMs?: number;
-  /** Called before each run that is not taken from the checkpoint. */
-  onRun?: (index: number, total: number, cell: MatrixCell) => void;
+  /**
+   * Called before each run that is not taken from the checkpoint; with workers, when the run the
+   * progress reports follow changes (`startedAt`: when it began, by performance.now()).
+   */
+  onRun?: (index: number, total: number, cell: MatrixCell, startedAt?: number) => void;
 }
 
 /** Run one cell of the matrix; `undefined` when the run was interrupted (it is run again on resume). */

@@ -27,7 +27,7 @@ import {
   type Shard,
 } from './matrix.js';
 import { runMatrixPool } from './matrix-pool.js';
-import { progressLine } from './progress.js';
+import { type ProgressLine, type ProgressUpdate, progressLine } from './progress.js';
 import { checkFs, DEFAULT_PROVIDER, loadProvider, type Provider } from './provider.js';
 import { replayTarget } from './replay.js';
 import { ScenarioFileError } from './scenario-file.js';
@@ -364,7 +364,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         ...hooks,
         checkpoint: o.checkpoint,
         ...(o.checkpointEvery !== undefined ? { checkpointEveryMs: o.checkpointEvery * 1000 } : {}),
-        onRun: (i: number, n: number, c: MatrixCell) => hooks.unit(i, n, label(c)),
+        onRun: (i: number, n: number, c: MatrixCell, at?: number) => hooks.unit(i, n, label(c), at),
       };
       return workers > 1
         ? runMatrixPool(p, plan, budget, workers, matrixHooks)
@@ -953,8 +953,8 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
 
 interface RunHooksWithUnit {
   shouldStop: () => boolean;
-  onProgress: (p: { executions: number; findings: number; elapsedMs: number }) => void;
-  unit: (index: number, total: number, label: string) => void;
+  onProgress: (p: ProgressUpdate) => void;
+  unit: ProgressLine['unit'];
 }
 
 /** Run the command line; returns the exit status. Errors for the user never escape as stacks. */

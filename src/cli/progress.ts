@@ -10,8 +10,8 @@ export interface ProgressUpdate {
 }
 
 export interface ProgressLine {
-  /** Start a new unit of work (a matrix cell); `index` is 0-based. */
-  unit(index: number, total: number, label: string): void;
+  /** Start a new unit of work (a matrix cell); `index` is 0-based; `startedAt` if not now. */
+  unit(index: number, total: number, label: string, startedAt?: number): void;
   update(p: ProgressUpdate): void;
   /** Erase the line. */
   done(): void;
@@ -48,11 +48,11 @@ export function progressLine(opts: ProgressOptions): ProgressLine {
     shown = true;
   };
   return {
-    unit(index, total, label) {
+    unit(index, total, label, startedAt) {
       unitIndex = index;
       unitTotal = total;
       unitText = `[${index + 1}/${total} ${label}] `;
-      unitStarted = now();
+      unitStarted = startedAt ?? now();
       write(unitText);
     },
     update(p) {

@@ -2,7 +2,7 @@
 // findings deduplicated by signature, exit codes, and replay of a generated scenario's token.
 
 import { describe, expect, it } from 'vitest';
-import { faultline } from './run-cli.js';
+import { faultline, inProcess } from './run-cli.js';
 
 const base = ['explore', '--threads', '2', '--actions', 'load,write', '--states', 'hole', '--fs', 'xfs'];
 
@@ -26,6 +26,15 @@ const replayOn = (kernel: string, token: string, scenario: string) =>
   faultline(['replay', token, '--scenario', scenario, '--kernel', kernel, '--fs', 'xfs']);
 
 describe('faultline explore', () => {
+  it("with workers, the progress line follows a run's executions and DPOR's estimate", async () => {
+    // Each run reports after its first execution; the pool forwards the reports of the run it shows.
+    const r = await inProcess([...base, '--kernel', 'v4.4', '--workers', '2'], { stderrTty: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /\[\d+\/\d+ page:[^\]]+\] [\d,]+ executions, \d+ findings?, [\d,]+\/s, ~\d+% explored/,
+    );
+  });
+
   it('explores every multiset of the actions and replays what it found', () => {
     const { scenarios, found } = exploreComplete([...base, '--kernel', 'v4.3-rc1'], 1);
     // {load, load}, {load, write}, {write, write} on a hole

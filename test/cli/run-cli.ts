@@ -73,7 +73,8 @@ export async function interruptWhen(
 /** The command in this process (no worker, no spawn): fast, for the many small cases. */
 export async function inProcess(
   args: string[],
-  opts: { tty?: boolean; env?: NodeJS.ProcessEnv } = {},
+  /** `tty`: stdout is a terminal (colour); `stderrTty`: stderr is one (the progress line). */
+  opts: { tty?: boolean; stderrTty?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Ran> {
   let stdout = '';
   let stderr = '';
@@ -81,7 +82,7 @@ export async function inProcess(
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     stdoutTTY: opts.tty ?? false,
-    stderrTTY: false,
+    stderrTTY: opts.stderrTty ?? false,
     env: opts.env ?? { NO_COLOR: '1' },
     interrupt: () => ({ requested: () => false, dispose() {} }),
   };
