@@ -318,6 +318,44 @@ export function runInProgress(hooks: MatrixHooks, identity: unknown, key: string
   };
 }
 
+/** What a run in progress had done when last saved (read from its file, for a report). */
+export interface RunProgressSaved {
+  key: string;
+  executions: number;
+  elapsedMs: number;
+  /** DPOR's estimate of the share explored, when saved by a faultline that makes one. */
+  explored?: number;
+}
+
+/** The runs of a checkpointed plan that have saved state in progress, in plan order. */
+export function savedRunsInProgress(
+  p: Provider,
+  plan: MatrixPlan,
+  budget: Budget,
+  checkpoint: string,
+): RunProgressSaved[] {
+  const { cells, identity } = pendingCells(p, plan, budget, undefined);
+  const out: RunProgressSaved[] = [];
+  for (const c of cells) {
+    const r = runInProgress({ checkpoint }, identity, c.key)!;
+    if (!existsSync(r.file)) continue;
+    const saved = readJsonFile(r.file, 'the saved run') as {
+      format?: unknown;
+      identity?: unknown;
+      run?: Partial<RunCheckpoint>;
+    } | null;
+    if (saved?.format !== IN_PROGRESS_FORMAT || saved.identity !== r.identity || !saved.run?.stats) continue;
+    const { stats, elapsedMs, explored } = saved.run;
+    out.push({
+      key: c.key,
+      executions: stats.executions,
+      elapsedMs: elapsedMs ?? 0,
+      ...(typeof explored === 'number' ? { explored } : {}),
+    });
+  }
+  return out;
+}
+
 function inProgressOptions(r: RunInProgress): CheckpointOptions {
   let resume: RunCheckpoint | undefined;
   if (existsSync(r.file)) {

@@ -25,9 +25,10 @@ import {
   planIdentity,
   runMatrix,
   type Shard,
+  savedRunsInProgress,
 } from './matrix.js';
 import { runMatrixPool } from './matrix-pool.js';
-import { type ProgressLine, type ProgressUpdate, progressLine } from './progress.js';
+import { type ProgressLine, type ProgressUpdate, progressLine, sharePercent } from './progress.js';
 import { checkFs, DEFAULT_PROVIDER, loadProvider, type Provider } from './provider.js';
 import { replayTarget } from './replay.js';
 import { ScenarioFileError } from './scenario-file.js';
@@ -383,10 +384,16 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       });
       note(`faultline: shard ${shard.index}/${shard.count} (${m.records.length} runs) written to ${o.out}`);
     }
-    if (m.interrupted && o.checkpoint)
+    if (m.interrupted && o.checkpoint) {
       note(
         `faultline: ${m.runs.length} finished runs saved in ${o.checkpoint}, runs in progress in ${inProgress}/; run again to resume`,
       );
+      for (const r of savedRunsInProgress(p, plan, budget, o.checkpoint))
+        note(
+          `  in progress: ${r.key}, ${r.executions.toLocaleString('en-US')} executions` +
+            (r.explored !== undefined ? `, ~${sharePercent(r.explored)} explored by DPOR's estimate` : ''),
+        );
+    }
     // Every run has its record: no state in progress is left to keep.
     else if (inProgress) rmSync(inProgress, { recursive: true, force: true });
     return m;

@@ -28,6 +28,8 @@ export interface RunCheckpoint {
   monitors: unknown[];
   /** The explorer's own state (for DPOR: the current path; see explorers/dpor.ts). */
   explorer: unknown;
+  /** The explorer's estimate of the share done when saved (DPOR), for reports; not read back. */
+  explored?: number;
 }
 
 export interface CheckpointOptions {

@@ -159,6 +159,7 @@ export class Run<S = any> {
       findings: structuredClone(this.findings),
       monitors,
       explorer: explorer(),
+      ...(this.explored ? { explored: this.explored() } : {}),
     });
   }
 

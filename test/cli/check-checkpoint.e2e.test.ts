@@ -114,6 +114,11 @@ describe('matrix and explore --checkpoint: the runs in progress', () => {
     const [file] = readdirSync(runs);
     const savedAt = JSON.parse(readFileSync(join(runs, file), 'utf8')).run.stats.executions as number;
     expect(savedAt).toBeGreaterThan(0);
+    // The report names the run, what it had done and DPOR's estimate of the share explored.
+    const line = new RegExp(
+      `in progress: v4\\.4\\|ext4\\|mmap-vs-fault, ${savedAt.toLocaleString('en-US')} executions, ~[\\d.]+% explored`,
+    );
+    expect(r.stderr).toMatch(line);
 
     // A copy whose saved count is 1000 more: the run it resumes counts from there (the state is
     // used). Edited and sealed again; edited only, it is refused.
