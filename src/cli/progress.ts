@@ -99,6 +99,9 @@ export function describeProgress(
   return parts.join(', ');
 }
 
+/** What every report of DPOR's estimate adds: how far off it was measured to be (BENCHMARKS.md). */
+export const ESTIMATE_CAVEAT = '(a guide: early estimates are off by up to 50 times, BENCHMARKS.md)';
+
 /** A share as a percentage: whole percents, one significant digit below 1%. */
 export function sharePercent(f: number): string {
   return `${f > 0 && f < 0.01 ? (100 * f).toPrecision(1) : Math.round(100 * f)}%`;

@@ -1,7 +1,7 @@
 // The output of `faultline check`, in each format.
 
 import type { CheckResult, Finding } from '../../engine/index.js';
-import { duration, sharePercent } from '../progress.js';
+import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import type { Provider } from '../provider.js';
 import { plain, type Style } from '../style.js';
 import type { Target } from '../target.js';
@@ -58,7 +58,7 @@ function estimateText(r: CheckResult): string {
   if (f <= 0) return "DPOR's estimate: too little explored to say";
   const total = Math.round(r.stats.executions / f).toLocaleString('en-US');
   const left = f < 1 ? `, ${duration(r.stats.elapsedMs * (1 / f - 1))} more at this rate` : '';
-  return `DPOR's estimate: ${sharePercent(f)} explored, about ${total} executions in all${left} (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)`;
+  return `DPOR's estimate: ${sharePercent(f)} explored, about ${total} executions in all${left} ${ESTIMATE_CAVEAT}`;
 }
 
 /**

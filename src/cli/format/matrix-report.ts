@@ -3,7 +3,7 @@
 // versions are clean.
 
 import { type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
-import { duration, sharePercent } from '../progress.js';
+import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import { plain, type Style } from '../style.js';
 import { cellText } from './markdown.js';
 
@@ -103,7 +103,7 @@ export function remainingEstimate(runs: readonly MatrixRun[]): string | undefine
   const cpu = ms > 0 && ran > 0 ? `, ${duration((left * ms) / ran)} of CPU at their rate` : '';
   return (
     `DPOR's estimate${of}: ${est.length === 1 ? 'it had' : 'they had'} explored ${lo === hi ? sharePercent(lo) : `${sharePercent(lo)} to ${sharePercent(hi)}`}, ` +
-    `about ${Math.round(left).toLocaleString('en-US')} executions more to finish${cpu} (a guide: early estimates are off by up to 50 times, BENCHMARKS.md)`
+    `about ${Math.round(left).toLocaleString('en-US')} executions more to finish${cpu} ${ESTIMATE_CAVEAT}`
   );
 }
 
