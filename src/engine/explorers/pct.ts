@@ -5,51 +5,90 @@
 // in each run with probability at least 1/(n k^(d-1)).
 //
 // k is not known before the first run: it starts as the length of one run with the default
-// schedule and then follows the longest run seen.
+// schedule and then follows the longest run seen, with a lag: the runs go in batches of
+// SAMPLE_BATCH, and a batch takes the longest of the batches at least PCT_LENGTH_LAG before it.
+// So run r depends only on the seed, r and runs well before it, and PCT_LENGTH_LAG batches can
+// run at once on worker threads with the same result as one after the other (sample-split.ts).
 
+import type { Execution } from '../execution.js';
 import { Rng } from '../rng.js';
 import type { Run } from '../run.js';
 
-export function explorePct(run: Run, seed: number, runs: number, depth: number): boolean {
+/** Runs per batch of a sampling run (random or PCT), the unit handed to a worker thread. */
+export const SAMPLE_BATCH = 32;
+/** A PCT batch's k follows the longest run of the batches at least this many batches before it. */
+export const PCT_LENGTH_LAG = 16;
+
+export function checkPctDepth(depth: number): void {
   if (!Number.isInteger(depth) || depth < 1)
     throw new RangeError(`PCT depth must be a positive integer (got ${depth})`);
-  let k = 0;
-  {
-    // Probe run to estimate k (not counted as a PCT run, but its findings count).
-    if (run.exhausted()) return false;
-    const ex = run.execution(() => 0);
-    while (!ex.finished) ex.stepThread(ex.runnable()[0]);
-    k = Math.max(1, ex.schedule.length);
-    run.finish(ex);
+}
+
+/** The probe run that sets the first k: the default schedule (not a PCT run; its findings count). */
+export function pctProbe<S>(run: Run<S>): Execution<S> {
+  const ex = run.execution(() => 0);
+  while (!ex.finished) ex.stepThread(ex.runnable()[0]);
+  return ex;
+}
+
+/**
+ * k for batch `batch`: the probe's length, or the longest run of batches 0 .. batch-LAG if longer.
+ * `longest[b]` is batch b's longest run; batches not yet known must not be needed (see `pctReady`).
+ */
+export function pctLength(probe: number, longest: readonly number[], batch: number): number {
+  let k = Math.max(1, probe);
+  for (let b = 0; b <= batch - PCT_LENGTH_LAG; b++) k = Math.max(k, longest[b]);
+  return k;
+}
+
+/** Execution r of a PCT run with `seed`, given k, run to its end (not yet finished by the run). */
+export function pctExecution<S>(
+  run: Run<S>,
+  seed: number,
+  r: number,
+  k: number,
+  depth: number,
+): Execution<S> {
+  const rng = new Rng((seed ^ Math.imul(r + 1, 0x85ebca6b)) >>> 0);
+  const prio: number[] = [];
+  const changeAt: number[] = [];
+  for (let i = 1; i < depth; i++) changeAt.push(1 + rng.below(k));
+  const ex = run.execution((_t, _k, n) => rng.below(n));
+  let step = 0;
+  const priorityOf = (t: number): number => {
+    if (prio[t] === undefined) {
+      // Distinct random priority above every change-point priority, for threads as they appear.
+      prio[t] = depth + rng.below(1 << 20) * 64 + t;
+    }
+    return prio[t];
+  };
+  while (!ex.finished) {
+    let best = -1;
+    for (const t of ex.runnable()) if (best < 0 || priorityOf(t) > priorityOf(best)) best = t;
+    step++;
+    const ci = changeAt.indexOf(step);
+    if (ci >= 0) {
+      prio[best] = ci + 1;
+      // Re-pick: the dropped thread may no longer be the highest.
+      for (const t of ex.runnable()) if (priorityOf(t) > priorityOf(best)) best = t;
+    }
+    ex.stepThread(best);
   }
+  return ex;
+}
+
+export function explorePct(run: Run, seed: number, runs: number, depth: number): boolean {
+  checkPctDepth(depth);
+  if (run.exhausted()) return false;
+  const probeEx = pctProbe(run);
+  const probe = probeEx.schedule.length;
+  run.finish(probeEx);
+  const longest: number[] = [];
   for (let r = 0; r < runs; r++) {
     if (run.exhausted()) return false;
-    const rng = new Rng((seed ^ Math.imul(r + 1, 0x85ebca6b)) >>> 0);
-    const prio: number[] = [];
-    const changeAt: number[] = [];
-    for (let i = 1; i < depth; i++) changeAt.push(1 + rng.below(k));
-    const ex = run.execution((_t, _k, n) => rng.below(n));
-    let step = 0;
-    const priorityOf = (t: number): number => {
-      if (prio[t] === undefined) {
-        // Distinct random priority above every change-point priority, for threads as they appear.
-        prio[t] = depth + rng.below(1 << 20) * 64 + t;
-      }
-      return prio[t];
-    };
-    while (!ex.finished) {
-      let best = -1;
-      for (const t of ex.runnable()) if (best < 0 || priorityOf(t) > priorityOf(best)) best = t;
-      step++;
-      const ci = changeAt.indexOf(step);
-      if (ci >= 0) {
-        prio[best] = ci + 1;
-        // Re-pick: the dropped thread may no longer be the highest.
-        for (const t of ex.runnable()) if (priorityOf(t) > priorityOf(best)) best = t;
-      }
-      ex.stepThread(best);
-    }
-    if (ex.schedule.length > k) k = ex.schedule.length;
+    const batch = Math.floor(r / SAMPLE_BATCH);
+    const ex = pctExecution(run, seed, r, pctLength(probe, longest, batch), depth);
+    longest[batch] = Math.max(longest[batch] ?? 0, ex.schedule.length);
     run.finish(ex);
   }
   return false;
