@@ -4,6 +4,12 @@ import { exploreBounded } from './explorers/bounded.js';
 import { exploreDpor } from './explorers/dpor.js';
 import { explorePct } from './explorers/pct.js';
 import { exploreRandom } from './explorers/random.js';
+import {
+  exploreSampleSplit,
+  type SamplePool,
+  type SampleSpec,
+  splitSamplingRefusal,
+} from './explorers/sample-split.js';
 import type { Finding } from './findings.js';
 import type { Model } from './model.js';
 import type { FindingSpec } from './ops.js';
@@ -57,9 +63,14 @@ export interface CheckResult {
   explored?: number;
 }
 
+function modeOf(opts: CheckOptions): Mode {
+  return opts.maxPreemptions !== undefined && (opts.mode ?? 'dpor') === 'dpor'
+    ? 'bounded'
+    : (opts.mode ?? 'dpor');
+}
+
 export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult {
-  const mode: Mode =
-    opts.maxPreemptions !== undefined && (opts.mode ?? 'dpor') === 'dpor' ? 'bounded' : (opts.mode ?? 'dpor');
+  const mode = modeOf(opts);
   if (opts.checkpoint && (mode !== 'dpor' || opts.raceCensus))
     throw new Error(
       'checkpoints are for DPOR runs without a race census (other modes re-run quickly or keep more state)',
@@ -89,6 +100,22 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
   }
   // Read where the exploration stopped, before anything else runs.
   const explored = mode === 'dpor' && !complete ? run.explored?.() : undefined;
+  return {
+    ...concluded(model, run, opts, mode, complete),
+    ...(mode === 'bounded' ? { maxPreemptions: bound } : {}),
+    ...(races ? { races } : {}),
+    ...(explored !== undefined ? { explored: Number(explored.toPrecision(3)) } : {}),
+  };
+}
+
+/** The run's end: monitors' whole-run findings, witness minimisation, the result. */
+function concluded<S>(
+  model: Model<S>,
+  run: Run<S>,
+  opts: CheckOptions,
+  mode: Mode,
+  complete: boolean,
+): CheckResult {
   run.collectRunEnd();
   if (opts.minimize !== false) minimizePreemptions(model, run, opts);
   run.stats.elapsedMs = run.elapsed();
@@ -96,13 +123,44 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     model: model.name,
     mode,
     complete,
-    ...(mode === 'bounded' ? { maxPreemptions: bound } : {}),
     ...(run.stopReason ? { stopReason: run.stopReason } : {}),
     findings: run.findings,
     stats: run.stats,
-    ...(races ? { races } : {}),
-    ...(explored !== undefined ? { explored: Number(explored.toPrecision(3)) } : {}),
   };
+}
+
+/** Is this a random or PCT check, which `checkOnWorkers` can split over worker threads? */
+export function samplesOnWorkers(opts: CheckOptions): boolean {
+  const mode = modeOf(opts);
+  return mode === 'random' || mode === 'pct';
+}
+
+/**
+ * A random or PCT check with batches of its executions run by `pool` (worker threads, each
+ * running `runSampleBatch` on a run of the same model); the result is `check`'s for the same
+ * options (sample-split.ts says why), but for a time limit's cut.
+ */
+export async function checkOnWorkers<S>(
+  model: Model<S>,
+  opts: CheckOptions,
+  pool: SamplePool,
+): Promise<CheckResult> {
+  const mode = modeOf(opts);
+  if (mode !== 'random' && mode !== 'pct')
+    throw new Error(`only random and pct checks run on workers (a ${mode} search is sequential)`);
+  if (opts.checkpoint || opts.raceCensus) throw new Error('checkpoints and race censuses are for DPOR runs');
+  const run = new Run(model, opts);
+  const refusal = splitSamplingRefusal(run);
+  if (refusal) throw new Error(`cannot split this check over workers: ${refusal}`);
+  const complete = await exploreSampleSplit(run, sampleSpecOf(opts), pool);
+  return concluded(model, run, opts, mode, complete);
+}
+
+/** What a worker needs to run its batches of a random or PCT check. */
+export function sampleSpecOf(opts: CheckOptions): SampleSpec {
+  const mode = modeOf(opts);
+  if (mode !== 'random' && mode !== 'pct') throw new Error(`not a sampling mode: ${mode}`);
+  return { mode, seed: opts.seed ?? 1, runs: opts.runs ?? 1000, depth: opts.depth ?? 3 };
 }
 
 /**

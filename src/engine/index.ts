@@ -1,9 +1,26 @@
 // The engine's public API: everything a user needs to write and check a model.
-export { type CheckOptions, type CheckResult, check, type Mode, replay, withoutHistory } from './check.js';
+export {
+  type CheckOptions,
+  type CheckResult,
+  check,
+  checkOnWorkers,
+  type Mode,
+  replay,
+  sampleSpecOf,
+  samplesOnWorkers,
+  withoutHistory,
+} from './check.js';
 export { CheckpointMismatch, type CheckpointOptions, type RunCheckpoint } from './checkpoint.js';
 export type { ObjectSnapshot } from './execution.js';
 export { EngineAbort, Execution, type Outcome } from './execution.js';
 export { exploreNaive, type NaiveOptions, type NaiveResult, traceKey } from './explorers/naive.js';
+export {
+  runSampleBatch,
+  type SampleBatch,
+  type SampleBatchResult,
+  type SamplePool,
+  type SampleSpec,
+} from './explorers/sample-split.js';
 export type { Finding, TraceStep } from './findings.js';
 export { signatureOf } from './findings.js';
 export type { EngineEvent, ExecutionContext, FinalView, Model, Monitor, ThreadSpec } from './model.js';
@@ -45,7 +62,15 @@ export {
   write,
 } from './ops.js';
 export type { RaceCensus } from './race-census.js';
-export { ReplayMismatch, type RunStats, replayExecution, replayExecutions, type StopReason } from './run.js';
+export {
+  ReplayMismatch,
+  Run,
+  type RunOptions,
+  type RunStats,
+  replayExecution,
+  replayExecutions,
+  type StopReason,
+} from './run.js';
 export { decodeToken, encodeToken, joinTokens, TokenError, tokenParts } from './token.js';
 export { describeOp, traceOf } from './trace.js';
 export { recordTrace, TRACE_FORMAT, type TraceFile, type TraceFileStep } from './trace-file.js';

@@ -114,4 +114,14 @@ export interface Monitor {
   saveRun?(): unknown;
   /** Take back what `saveRun` returned, in a fresh monitor before the run's first execution. */
   restoreRun?(state: unknown): void;
+  /**
+   * A number that changes whenever what the monitor keeps across executions changes. A random or
+   * PCT run split over worker threads (sample-split.ts) runs every execution in a worker, and runs
+   * it again on the main thread, in order, only where it changed some monitor there (or raised a
+   * finding, or met a new object); the others are only counted. Needed, with `skipExecution`, of
+   * every monitor whose `saveRun` keeps something, for such a run.
+   */
+  runVersion?(): number;
+  /** The run counted an execution that did not run here (it changed nothing the monitor keeps). */
+  skipExecution?(): void;
 }

@@ -177,12 +177,31 @@ export class Run<S = any> {
   /** Account for a finished execution and collect its findings. */
   finish(ex: Execution<S>): void {
     ex.finish();
+    this.count(ex.schedule.length, ex.outcome);
+    if (ex.raised.length) this.collect(ex);
+    this.progress();
+  }
+
+  /**
+   * Account for an execution that ran elsewhere (a worker thread) and left nothing to collect:
+   * no finding, no new object, nothing a monitor keeps across executions changed.
+   */
+  counted(steps: number, outcome: Outcome): void {
+    for (const m of this.monitors) m.skipExecution?.();
+    this.count(steps, outcome);
+    this.progress();
+  }
+
+  private count(steps: number, outcome: Outcome): void {
     const st = this.stats;
     st.executions++;
-    st.steps += ex.schedule.length;
-    if (ex.schedule.length > st.maxDepth) st.maxDepth = ex.schedule.length;
-    st.outcomes[ex.outcome] = (st.outcomes[ex.outcome] ?? 0) + 1;
-    if (ex.raised.length) this.collect(ex);
+    st.steps += steps;
+    if (steps > st.maxDepth) st.maxDepth = steps;
+    st.outcomes[outcome] = (st.outcomes[outcome] ?? 0) + 1;
+  }
+
+  private progress(): void {
+    const st = this.stats;
     if (this.opts.onProgress) {
       const now = performance.now();
       if (now - this.lastProgress > 200) {
@@ -218,8 +237,12 @@ export class Run<S = any> {
       };
       if (old) f.confirmed = old.confirmed;
       this.found.set(signature, f);
+      this.witnessChanges++;
     }
   }
+
+  /** Findings collected or given a better witness from executions so far (sample-split.ts). */
+  witnessChanges = 0;
 
   /**
    * Findings known only from the whole run (monitors' predictions). A spec may carry the `token`

@@ -16,8 +16,15 @@ export class LockClasses {
 
   /** Record one acquisition of `cls` (accumulated over the run, like lockdep's class usage). */
   use(cls: string, read: LockdepRead): void {
-    this.used.set(cls, (this.used.get(cls) ?? 0) | (read === 0 ? WRITE : READ));
+    const was = this.used.get(cls);
+    const now = (was ?? 0) | (read === 0 ? WRITE : READ);
+    if (now === was) return;
+    this.used.set(cls, now);
+    this.changes++;
   }
+
+  /** How many times a class was added or used in a new way (`Monitor.runVersion`). */
+  changes = 0;
 
   usage(cls: string): string {
     const u = this.used.get(cls) ?? 0;

@@ -148,6 +148,8 @@ export class LockdepMonitor implements Monitor {
   /** Recursions and cycles reported, by signature, to confirm at the end of the run. */
   private readonly predictions = new Map<string, Prediction>();
   private readonly deadlocks = new Map<string, Deadlock>();
+  /** Deadlocks kept or replaced so far (for `runVersion`). */
+  private deadlockWrites = 0;
 
   /** For a run's checkpoint: what accumulates over the executions (the rest is per execution). */
   saveRun(): LockdepRunState {
@@ -187,6 +189,16 @@ export class LockdepMonitor implements Monitor {
         edges: new Set(d.edges),
         reported: new Set(d.reported),
       });
+  }
+
+  /** Changes with every class, usage, dependency, prediction or kept deadlock (sample-split.ts). */
+  runVersion(): number {
+    return this.classes.changes + this.graph.size + this.predictions.size + this.deadlockWrites;
+  }
+
+  /** An execution that ran in a worker and changed none of that still has its number. */
+  skipExecution(): void {
+    this.execution++;
   }
 
   /** The dependency graph so far (for reports and lock-graph output). */
@@ -300,6 +312,7 @@ export class LockdepMonitor implements Monitor {
     const edges = this.edgesNow;
     const reported = this.reportedNow;
     this.deadlocks.set(key, { token, execution: this.execution, blocked, held, waited, edges, reported });
+    this.deadlockWrites++;
   }
 
   endRun(): FindingSpec[] {

@@ -1,0 +1,178 @@
+// A random or PCT check split over workers (explorers/sample-split.ts) gives the sequential
+// check's result for every number of workers, with lockdep's cross-execution graph (cycles made
+// of edges from different executions, with their histories and execution numbers) and findings
+// whose witness improves; threads also make objects as they run (whose ids no output shows).
+// The workers here are runs of their own in this thread, answering in a shuffled order, as
+// worker threads may.
+
+import { describe, expect, it } from 'vitest';
+import {
+  type Cell,
+  type CheckOptions,
+  type CheckResult,
+  cellObject,
+  check,
+  checkOnWorkers,
+  choose,
+  defineModel,
+  type Model,
+  Run,
+  read,
+  runSampleBatch,
+  type SampleBatch,
+  type SampleBatchResult,
+  type SamplePool,
+  sampleSpecOf,
+  write,
+} from '../../src/engine/index.js';
+import { kernelMonitors, mutex_init, mutex_lock, mutex_unlock } from '../../src/kernel/index.js';
+
+interface State {
+  locks: ReturnType<typeof mutex_init>[];
+  count: Cell<number>;
+}
+
+/** Three tasks each take two of three mutexes, in an order they choose: cycles span executions. */
+const model = defineModel<State>({
+  name: 'chosen-orders',
+  setup: (w) => ({
+    locks: ['a', 'b', 'c'].map((n) => mutex_init(w, n, `&lock_${n}`)),
+    count: w.cell('count', 0),
+  }),
+  threads: [0, 1, 2].map((i) => ({
+    name: `task${i}`,
+    *body(s) {
+      const first = s.locks[i];
+      // mostly the next lock (a -> b -> c -> a: a cycle in one execution), rarely the other one,
+      // so new edges and cycles keep turning up in batches the workers run
+      const second = s.locks[(i + ((yield* choose(40)) === 0 ? 2 : 1)) % 3];
+      yield* mutex_lock(first);
+      yield* mutex_lock(second);
+      yield* mutex_unlock(second);
+      yield* mutex_unlock(first);
+      // an unlocked increment (lost updates, with witnesses of fewer preemptions to come)
+      const n: number = yield* read(s.count);
+      yield* write(s.count, n + 1);
+      // an object named by a choice: new objects turn up in later executions
+      if ((yield* choose(4)) === 3) yield* write(yield* cellObject(`late ${i}`, 0), 1);
+    },
+  })),
+  check: (s, v) => (v.peek(s.count) === 3 ? [] : [{ kind: 'lost-update', title: 'an increment was lost' }]),
+  monitors: () => kernelMonitors(),
+});
+
+/**
+ * `workers` runs of the model in this thread, answering after shuffled delays; none is up for the
+ * first `startup` calls of free() (the main thread runs batches itself meanwhile); `withhold`
+ * drops the re-runs the main thread is asked for.
+ */
+function poolOf(
+  m: Model,
+  opts: CheckOptions,
+  workers: number,
+  { startup = 0, withhold = false } = {},
+): SamplePool {
+  const runs = Array.from({ length: workers }, () => new Run(m, {}));
+  let turn = 0;
+  let seed = 7;
+  let out = 0;
+  let asked = 0;
+  return {
+    free: () => (++asked > startup ? 2 * workers - out : 0),
+    run: (batch: SampleBatch) =>
+      new Promise<SampleBatchResult>((resolve) => {
+        out++;
+        const result = runSampleBatch(runs[turn++ % workers], sampleSpecOf(opts), batch);
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        setTimeout(() => {
+          out--;
+          resolve(withhold ? { ...result, again: [] } : result);
+        }, seed % 4);
+      }),
+    onFree: () => {},
+  };
+}
+
+const essence = (r: CheckResult) => {
+  const { elapsedMs: _e, ...stats } = r.stats;
+  return { ...r, stats };
+};
+
+describe('a sampling check split over workers', () => {
+  const cases: [string, CheckOptions][] = [
+    ['random', { mode: 'random', runs: 700, seed: 3 }],
+    // more than PCT_LENGTH_LAG batches, so later batches take k from earlier ones
+    ['pct', { mode: 'pct', runs: 900, seed: 5, depth: 2 }],
+    ['pct, stopped by max-executions inside a batch', { mode: 'pct', runs: 900, maxExecutions: 250 }],
+    ['random, stopped at the first finding', { mode: 'random', runs: 700, stopAtFirstFinding: true }],
+  ];
+  for (const [name, opts] of cases)
+    it(`${name}: the sequential result for 1, 2 and 3 workers, up at once or late or never`, async () => {
+      const sequential = essence(check(model, opts));
+      // n workers, up after `startup` asks (the main thread runs the batches before that itself)
+      for (const [n, startup] of [
+        [1, 0],
+        [2, 0],
+        [3, 0],
+        [2, 5],
+        [2, Number.POSITIVE_INFINITY],
+      ])
+        expect(
+          essence(await checkOnWorkers(model, opts, poolOf(model, opts, n, { startup }))),
+          `${n} workers, up after ${startup}`,
+        ).toEqual(sequential);
+    }, 60_000);
+
+  it('the runs cover what the comparison needs: cycles across executions, lost updates', () => {
+    const r = check(model, { mode: 'pct', runs: 900, seed: 5, depth: 2, minimize: false });
+    const kinds = new Set(r.findings.map((f) => f.kind));
+    expect(kinds).toContain('circular-dependency');
+    expect(kinds).toContain('lost-update');
+    // a cycle whose edges came from more than one execution carries their tokens
+    expect(r.findings.some((f) => f.kind === 'circular-dependency' && f.token.includes('+'))).toBe(true);
+  });
+
+  it('without the main thread running the executions that changed something, the result differs', async () => {
+    const opts: CheckOptions = { mode: 'pct', runs: 900, seed: 5, depth: 2 };
+    const withheld = await checkOnWorkers(model, opts, poolOf(model, opts, 2, { withhold: true }));
+    expect(essence(withheld)).not.toEqual(essence(check(model, opts)));
+  }, 60_000);
+
+  it('without lockdep counting the executions it did not see, the result differs (its execution numbers)', async () => {
+    const opts: CheckOptions = { mode: 'pct', runs: 900, seed: 5, depth: 2 };
+    const forgetful: Model<State> = {
+      ...model,
+      monitors: () =>
+        kernelMonitors().map((m) => {
+          if (m.skipExecution) m.skipExecution = () => {};
+          return m;
+        }),
+    };
+    const split = await checkOnWorkers(forgetful, opts, poolOf(forgetful, opts, 2));
+    expect(essence(split)).not.toEqual(essence(check(model, opts)));
+  }, 60_000);
+
+  it('refuses a monitor that keeps state across executions without saying when it changes', async () => {
+    const keeper = { ...model, monitors: () => [{ saveRun: () => ({ seen: 1 }), restoreRun: () => {} }] };
+    await expect(
+      checkOnWorkers(keeper, { mode: 'random' }, poolOf(keeper, { mode: 'random' }, 2)),
+    ).rejects.toThrow(/monitor #0 .* keeps state across executions but has no runVersion/);
+    await expect(
+      checkOnWorkers(model, { mode: 'dpor' }, poolOf(model, { mode: 'random' }, 2)),
+    ).rejects.toThrow(/only random and pct/);
+  });
+
+  it('a pool that fails (a worker that cannot start) fails the check with its error', async () => {
+    const opts: CheckOptions = { mode: 'random', runs: 700 };
+    const pool = poolOf(model, opts, 2);
+    let asked = 0;
+    const failing = {
+      ...pool,
+      free: () => {
+        if (++asked > 3) throw new Error('worker could not start');
+        return pool.free();
+      },
+    };
+    await expect(checkOnWorkers(model, opts, failing)).rejects.toThrow('worker could not start');
+  });
+});
