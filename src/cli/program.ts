@@ -9,6 +9,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { ReplayMismatch, TokenError, tokenParts } from '../engine/index.js';
 import { runBisect } from './bisect.js';
 import { checkCheckpoint, finishCheckpoint } from './check-checkpoint.js';
+import { runTargetOnWorkers } from './check-pool.js';
 import { EXIT, UsageError } from './errors.js';
 import { renderBisect } from './format/bisect-report.js';
 import { type Format, renderCheck } from './format/check-report.js';
@@ -454,12 +455,18 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
       'with --checkpoint: how often to save (default 60)',
       integer('--checkpoint-every', 1),
     )
+    .option(
+      '--workers <n>',
+      'random and pct: worker threads running the executions (default: the number of cores); the result is the same for every n',
+      integer('--workers', 1),
+    )
     .addHelpText(
       'after',
-      '\nExploration runs on one thread in every mode: the DPOR search is sequential (a split that kept\n' +
-        'its result could gain at most 1.3x to 1.7x on 2 cores, BENCHMARKS.md), and random and pct\n' +
-        "executions share state (lockdep's dependency graph; pct's run length) from one to the next. For\n" +
-        'more cores, run many scenarios at once: matrix or explore --workers N.\n' +
+      '\nRandom and pct checks run their executions on --workers threads, in batches taken back in order,\n' +
+        'so findings, witnesses and counts are the same for every n (a --time-limit cuts where it cuts).\n' +
+        'DPOR and bounded searches run on one thread: each execution depends on the ones before (a split\n' +
+        'that kept the result could gain at most 1.3x to 1.7x on 2 cores, BENCHMARKS.md). For more cores\n' +
+        'there, run many scenarios at once: matrix or explore --workers N.\n' +
         '\nExit status: 0 nothing found, 1 findings, 2 bad usage or input, 130 interrupted (partial results printed).',
     )
     .action(
@@ -477,6 +484,7 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           mmuWalk?: string;
           checkpoint?: string;
           checkpointEvery?: number;
+          workers?: number;
         },
       ) => {
         const p = await provider();
@@ -510,12 +518,28 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
           : undefined;
         if (checkpoint?.resumedFrom !== undefined)
           note(`faultline: resuming from ${o.checkpoint} after ${checkpoint.resumedFrom} executions`);
+        const sampling = budget.mode === 'random' || budget.mode === 'pct';
+        if (o.workers !== undefined && o.workers > 1 && !sampling)
+          throw new UsageError(
+            `--workers ${o.workers}: only random and pct checks run on several threads; a ${budget.maxPreemptions !== undefined || budget.mode === 'bounded' ? 'bounded' : 'DPOR'} search is sequential (use matrix or explore --workers for many scenarios at once)`,
+          );
+        const workers = sampling ? (o.workers ?? availableParallelism()) : 1;
         const result = await withRun(budget, (hooks) =>
-          runTarget(p, target, budget, hooks, {
-            ...(o.races ? { raceCensus: true } : {}),
-            ...(o.minimize ? {} : { minimize: false }),
-            ...(checkpoint ? { checkpoint } : {}),
-          }),
+          workers > 1
+            ? runTargetOnWorkers(
+                p,
+                target,
+                budget,
+                workers,
+                hooks,
+                o.minimize ? {} : { minimize: false },
+                note,
+              )
+            : runTarget(p, target, budget, hooks, {
+                ...(o.races ? { raceCensus: true } : {}),
+                ...(o.minimize ? {} : { minimize: false }),
+                ...(checkpoint ? { checkpoint } : {}),
+              }),
         );
         if (o.checkpoint) {
           finishCheckpoint(o.checkpoint, result.complete);
