@@ -457,13 +457,14 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     )
     .option(
       '--workers <n>',
-      'random and pct: worker threads running the executions (default: the number of cores); the result is the same for every n',
+      'random and pct: threads running the executions, this one and n-1 workers (default: the number of cores); the result is the same for every n',
       integer('--workers', 1),
     )
     .addHelpText(
       'after',
       '\nRandom and pct checks run their executions on --workers threads, in batches taken back in order,\n' +
         'so findings, witnesses and counts are the same for every n (a --time-limit cuts where it cuts).\n' +
+        'The workers start once a check has run a second: a short check runs on this thread alone.\n' +
         'DPOR and bounded searches run on one thread: each execution depends on the ones before (a split\n' +
         'that kept the result could gain at most 1.3x to 1.7x on 2 cores, BENCHMARKS.md). For more cores\n' +
         'there, run many scenarios at once: matrix or explore --workers N.\n' +
