@@ -64,13 +64,13 @@ const model = defineModel<State>({
 /**
  * `workers` runs of the model in this thread, answering after shuffled delays; none is up for the
  * first `startup` calls of free() (the main thread runs batches itself meanwhile); `withhold`
- * drops the re-runs the main thread is asked for.
+ * drops the re-runs the main thread is asked for; `slowFirst` ms delays the first answer.
  */
 function poolOf(
   m: Model,
   opts: CheckOptions,
   workers: number,
-  { startup = 0, withhold = false } = {},
+  { startup = 0, withhold = false, slowFirst = 0 } = {},
 ): SamplePool {
   const runs = Array.from({ length: workers }, () => new Run(m, {}));
   let turn = 0;
@@ -84,10 +84,13 @@ function poolOf(
         out++;
         const result = runSampleBatch(runs[turn++ % workers], sampleSpecOf(opts), batch);
         seed = (seed * 1103515245 + 12345) >>> 0;
-        setTimeout(() => {
-          out--;
-          resolve(withhold ? { ...result, again: [] } : result);
-        }, seed % 4);
+        setTimeout(
+          () => {
+            out--;
+            resolve(withhold ? { ...result, again: [] } : result);
+          },
+          turn === 1 && slowFirst ? slowFirst : seed % 4,
+        );
       }),
     onFree: () => {},
   };
@@ -122,6 +125,13 @@ describe('a sampling check split over workers', () => {
           `${n} workers, up after ${startup}`,
         ).toEqual(sequential);
     }, 60_000);
+
+  it('a worker slow with the batch due: the main thread runs ahead up to its bound, then waits, same result', async () => {
+    // 4,000 runs are 125 batches, more than the 64 the main thread may run ahead of the one due
+    const opts: CheckOptions = { mode: 'random', runs: 4000, seed: 11, minimize: false };
+    const slow = await checkOnWorkers(model, opts, poolOf(model, opts, 1, { slowFirst: 1500 }));
+    expect(essence(slow)).toEqual(essence(check(model, opts)));
+  }, 60_000);
 
   it('the runs cover what the comparison needs: cycles across executions, lost updates', () => {
     const r = check(model, { mode: 'pct', runs: 900, seed: 5, depth: 2, minimize: false });

@@ -111,6 +111,9 @@ export interface SamplePool {
   ready?: Promise<void>;
 }
 
+/** At most this many batches beyond the one due are out or waiting (a bound on memory). */
+const MAX_AHEAD = 64;
+
 /** Lets the event loop take in workers' messages between batches run here. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -155,8 +158,10 @@ export async function exploreSampleSplit(run: Run, spec: SampleSpec, pool: Sampl
   let wake: (() => void) | undefined;
   const woken = () => wake?.();
   pool.onFree(woken);
-  /** Batch b's k is known (PCT: the batches it takes k from are all back). */
-  const givable = (b: number) => spec.mode === 'random' || b - PCT_LENGTH_LAG < known;
+  /** Batch b can go out: its k is known (PCT: the batches it takes k from are all back), and it
+   *  is not so far ahead that results waiting to be taken in pile up behind a slow worker. */
+  const givable = (b: number) =>
+    b - head <= MAX_AHEAD && (spec.mode === 'random' || b - PCT_LENGTH_LAG < known);
   /** This thread's own run of batches further on, while the one due is out (a worker's run). */
   let local: Run | undefined;
   const give = () => {
