@@ -1,0 +1,89 @@
+// What a third thread adds: compares `faultline explore --threads 3 --format json` with the same
+// version's `explore --threads 2` runs (same kind, settings and initial states), as the "Three
+// threads" section of docs/findings.md does. Prints, per signature, the three-thread scenarios
+// that show it and whether any pair does; then each three-thread scenario with a signature that
+// none of its three sub-pairs (the same actions two at a time, same initial state) shows, with
+// its witness token.
+//
+//   npx tsx scripts/three-vs-pairs.ts THREE.json PAIRS.json [MORE-PAIRS.json ...]
+
+import { readFileSync } from 'node:fs';
+
+interface ExploreJson {
+  runs: {
+    kernel: string;
+    fs: string;
+    scenario: string;
+    complete: boolean;
+    executions: number;
+    findings: string[];
+  }[];
+  findings: {
+    signature: string;
+    occurrences: { kernel: string; fs: string; scenario: string; token: string; preemptions?: number }[];
+  }[];
+}
+
+const [threeFile, ...pairFiles] = process.argv.slice(2);
+if (!threeFile || !pairFiles.length) {
+  process.stderr.write('usage: three-vs-pairs THREE.json PAIRS.json [MORE-PAIRS.json ...]\n');
+  process.exit(2);
+}
+const load = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as ExploreJson;
+const three = load(threeFile);
+const pairs = pairFiles.map(load);
+
+/** `kind:a|b|c:state[:fN]` -> its parts; actions sorted, so the order a name lists them in does not matter. */
+function parse(name: string): { kind: string; actions: string[]; rest: string } {
+  const [kind, actions, ...rest] = name.split(':');
+  return { kind, actions: actions.split('|').sort(), rest: rest.join(':') };
+}
+const key = (kind: string, actions: string[], rest: string) =>
+  `${kind}:${[...actions].sort().join('|')}:${rest}`;
+
+/** Signatures each pair scenario shows, over all pair files (a signature in any counts). */
+const pairShows = new Map<string, Set<string>>();
+for (const p of pairs)
+  for (const r of p.runs) {
+    const { kind, actions, rest } = parse(r.scenario);
+    const k = key(kind, actions, rest);
+    const s = pairShows.get(k) ?? new Set<string>();
+    for (const f of r.findings) s.add(f);
+    pairShows.set(k, s);
+  }
+const inAnyPair = new Set([...pairShows.values()].flatMap((s) => [...s]));
+
+const witness = new Map<string, string>();
+for (const f of three.findings)
+  for (const o of f.occurrences) witness.set(`${o.scenario}\n${f.signature}`, o.token);
+
+const bySignature = new Map<string, string[]>();
+const beyondPairs = new Map<string, string[]>();
+let missingPairs = 0;
+for (const r of three.runs) {
+  const { kind, actions, rest } = parse(r.scenario);
+  const subs = [
+    [actions[0], actions[1]],
+    [actions[0], actions[2]],
+    [actions[1], actions[2]],
+  ].map((a) => pairShows.get(key(kind, a, rest)));
+  if (subs.some((s) => s === undefined)) missingPairs++;
+  for (const sig of r.findings) {
+    bySignature.set(sig, [...(bySignature.get(sig) ?? []), r.scenario]);
+    if (!subs.some((s) => s?.has(sig))) beyondPairs.set(sig, [...(beyondPairs.get(sig) ?? []), r.scenario]);
+  }
+}
+
+const runs = three.runs.length;
+const complete = three.runs.filter((r) => r.complete).length;
+const executions = three.runs.reduce((n, r) => n + r.executions, 0);
+console.log(`${runs} runs, ${complete} complete, ${executions.toLocaleString('en-US')} executions`);
+if (missingPairs) console.log(`(${missingPairs} runs lack a sub-pair in the pair files)`);
+console.log('\n| signature | scenarios | in any pair |\n|---|---:|---|');
+for (const [sig, list] of [...bySignature].sort())
+  console.log(`| \`${sig.replace(/\|/g, '\\|')}\` | ${list.length} | ${inAnyPair.has(sig) ? 'yes' : 'no'} |`);
+console.log('\nScenarios with a signature none of their sub-pairs shows:');
+for (const [sig, list] of [...beyondPairs].sort()) {
+  console.log(`\n${sig} (${list.length})`);
+  for (const s of list) console.log(`  ${s}  ${witness.get(`${s}\n${sig}`) ?? '(no witness listed)'}`);
+}
