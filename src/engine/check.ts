@@ -129,12 +129,6 @@ function concluded<S>(
   };
 }
 
-/** Is this a random or PCT check, which `checkOnWorkers` can split over worker threads? */
-export function samplesOnWorkers(opts: CheckOptions): boolean {
-  const mode = modeOf(opts);
-  return mode === 'random' || mode === 'pct';
-}
-
 /**
  * A random or PCT check with batches of its executions run by `pool` (worker threads, each
  * running `runSampleBatch` on a run of the same model); the result is `check`'s for the same

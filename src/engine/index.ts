@@ -7,7 +7,6 @@ export {
   type Mode,
   replay,
   sampleSpecOf,
-  samplesOnWorkers,
   withoutHistory,
 } from './check.js';
 export { CheckpointMismatch, type CheckpointOptions, type RunCheckpoint } from './checkpoint.js';
