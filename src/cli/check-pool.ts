@@ -47,6 +47,7 @@ function startWorker(data: CheckWorkerData): Worker {
 function checkPool(data: CheckWorkerData, workers: number): SamplePool & { stop(): Promise<number> } {
   const created = performance.now();
   let batches = 0;
+  let stopping = false;
   const pool: Worker[] = [];
   /** A worker per batch it can take now (each up worker BATCHES_PER_WORKER times). */
   const slots: Worker[] = [];
@@ -85,6 +86,10 @@ function checkPool(data: CheckWorkerData, workers: number): SamplePool & { stop(
         }
       });
       w.on('error', (e) => fail(e));
+      // A worker gone without an error (killed, out of memory) would leave its batches waiting.
+      w.on('exit', (code) => {
+        if (!stopping) fail(new Error(`check worker exited (code ${code}) before the check ended`));
+      });
     }
   };
   if (!data.warmUp) start();
@@ -109,6 +114,7 @@ function checkPool(data: CheckWorkerData, workers: number): SamplePool & { stop(
     },
     /** Ends the workers; resolves with how many batches they ran. */
     async stop() {
+      stopping = true;
       await Promise.all(pool.map((w) => w.terminate()));
       return batches;
     },
