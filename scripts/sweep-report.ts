@@ -11,24 +11,11 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MatrixJson } from '../src/cli/matrix.js';
 import { versions } from '../src/history/index.js';
 
-interface ExploreJson {
-  versions: string[];
-  runs: {
-    kernel: string;
-    fs: string;
-    scenario: string;
-    complete: boolean;
-    executions: number;
-    findings: string[];
-  }[];
-  findings: {
-    signature: string;
-    kind: string;
-    occurrences: { kernel: string; fs: string; scenario: string; token: string }[];
-  }[];
-}
+/** `explore --format json`: the matrix's JSON object. */
+type ExploreJson = MatrixJson;
 
 const dir = process.argv[2];
 if (!dir) {

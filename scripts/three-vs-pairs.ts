@@ -8,21 +8,10 @@
 //   npx tsx scripts/three-vs-pairs.ts THREE.json PAIRS.json [MORE-PAIRS.json ...]
 
 import { readFileSync } from 'node:fs';
+import type { MatrixJson } from '../src/cli/matrix.js';
 
-interface ExploreJson {
-  runs: {
-    kernel: string;
-    fs: string;
-    scenario: string;
-    complete: boolean;
-    executions: number;
-    findings: string[];
-  }[];
-  findings: {
-    signature: string;
-    occurrences: { kernel: string; fs: string; scenario: string; token: string; preemptions?: number }[];
-  }[];
-}
+/** `explore --format json`: the matrix's JSON object. */
+type ExploreJson = MatrixJson;
 
 const [threeFile, ...pairFiles] = process.argv.slice(2);
 if (!threeFile || !pairFiles.length) {
