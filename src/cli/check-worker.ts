@@ -3,7 +3,6 @@
 // own, replying with what the main thread needs to take them in order.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { SAMPLE_BATCH } from '../engine/explorers/pct.js';
 import { runSampleBatch, type SampleBatch, type SampleSpec } from '../engine/explorers/sample-split.js';
 import { Run } from '../engine/run.js';
 import type { CheckWorkerData, CheckWorkerReply } from './check-pool.js';
@@ -33,9 +32,10 @@ function warmUp(): void {
   const scratch = new Run(model, runOptions);
   const sampling = sample as SampleSpec;
   const started = performance.now();
-  for (let b = 0; b * SAMPLE_BATCH < WARM_UP_EXECUTIONS && performance.now() - started < WARM_UP_MS; b++) {
-    const from = sampling.runs + b * SAMPLE_BATCH;
-    runSampleBatch(scratch, sampling, { batch: b, from, to: from + SAMPLE_BATCH, k: 1 + (b % 64) * 4 });
+  // One execution at a time, so a model with long executions stops warming up on time.
+  for (let i = 0; i < WARM_UP_EXECUTIONS && performance.now() - started < WARM_UP_MS; i++) {
+    const r = sampling.runs + i;
+    runSampleBatch(scratch, sampling, { batch: i, from: r, to: r + 1, k: 1 + (i % 64) * 4 });
   }
 }
 parentPort!.on('message', (task: SampleBatch) => {
