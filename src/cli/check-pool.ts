@@ -7,7 +7,12 @@
 
 import { Worker } from 'node:worker_threads';
 import { type CheckOptions, type CheckResult, checkOnWorkers, sampleSpecOf } from '../engine/check.js';
-import type { SampleBatch, SampleBatchResult, SamplePool } from '../engine/explorers/sample-split.js';
+import type {
+  SampleBatch,
+  SampleBatchResult,
+  SamplePool,
+  SampleSpec,
+} from '../engine/explorers/sample-split.js';
 import type { Provider } from './provider.js';
 import { type Budget, buildTargetModel, checkOptions, type RunHooks, type Target } from './target.js';
 
@@ -26,7 +31,7 @@ const BATCHES_PER_WORKER = 2;
 export interface CheckWorkerData {
   spec: string | undefined;
   target: Target;
-  sample: ReturnType<typeof sampleSpecOf>;
+  sample: SampleSpec;
   maxStepsPerThread?: number;
   warmUp: boolean;
 }

@@ -3,7 +3,7 @@
 // own, replying with what the main thread needs to take them in order.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { runSampleBatch, type SampleBatch, type SampleSpec } from '../engine/explorers/sample-split.js';
+import { runSampleBatch, type SampleBatch } from '../engine/explorers/sample-split.js';
 import { Run } from '../engine/run.js';
 import type { CheckWorkerData, CheckWorkerReply } from './check-pool.js';
 import { loadProvider } from './provider.js';
@@ -30,18 +30,17 @@ parentPort!.postMessage({ ready: true } satisfies CheckWorkerReply);
  */
 function warmUp(): void {
   const scratch = new Run(model, runOptions);
-  const sampling = sample as SampleSpec;
   const started = performance.now();
   // One execution at a time, so a model with long executions stops warming up on time.
   for (let i = 0; i < WARM_UP_EXECUTIONS && performance.now() - started < WARM_UP_MS; i++) {
-    const r = sampling.runs + i;
-    runSampleBatch(scratch, sampling, { batch: i, from: r, to: r + 1, k: 1 + (i % 64) * 4 });
+    const r = sample.runs + i;
+    runSampleBatch(scratch, sample, { batch: i, from: r, to: r + 1, k: 1 + (i % 64) * 4 });
   }
 }
 parentPort!.on('message', (task: SampleBatch) => {
   let reply: CheckWorkerReply;
   try {
-    reply = { result: runSampleBatch(run, sample as SampleSpec, task) };
+    reply = { result: runSampleBatch(run, sample, task) };
   } catch (e) {
     reply = { batch: task.batch, error: (e as Error).stack ?? String(e) };
   }

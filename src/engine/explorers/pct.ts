@@ -24,11 +24,15 @@ export function checkPctDepth(depth: number): void {
     throw new RangeError(`PCT depth must be a positive integer (got ${depth})`);
 }
 
-/** The probe run that sets the first k: the default schedule (not a PCT run; its findings count). */
-export function pctProbe<S>(run: Run<S>): Execution<S> {
+/**
+ * The probe run that sets the first k: the default schedule, run and finished on `run` (not a PCT
+ * run; its findings count). Returns its length.
+ */
+export function pctProbe<S>(run: Run<S>): number {
   const ex = run.execution(() => 0);
   while (!ex.finished) ex.stepThread(ex.runnable()[0]);
-  return ex;
+  run.finish(ex);
+  return ex.schedule.length;
 }
 
 /**
@@ -80,9 +84,7 @@ export function pctExecution<S>(
 export function explorePct(run: Run, seed: number, runs: number, depth: number): boolean {
   checkPctDepth(depth);
   if (run.exhausted()) return false;
-  const probeEx = pctProbe(run);
-  const probe = probeEx.schedule.length;
-  run.finish(probeEx);
+  const probe = pctProbe(run);
   const longest: number[] = [];
   for (let r = 0; r < runs; r++) {
     if (run.exhausted()) return false;

@@ -125,13 +125,11 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * nothing).
  */
 export async function exploreSampleSplit(run: Run, spec: SampleSpec, pool: SamplePool): Promise<boolean> {
-  if (spec.mode === 'pct') checkPctDepth(spec.depth);
   let probe = 0;
   if (spec.mode === 'pct') {
+    checkPctDepth(spec.depth);
     if (run.exhausted()) return false;
-    const ex = pctProbe(run);
-    probe = ex.schedule.length;
-    run.finish(ex);
+    probe = pctProbe(run);
   }
   await pool.ready;
   const batches = Math.ceil(spec.runs / SAMPLE_BATCH);
@@ -198,12 +196,11 @@ export async function exploreSampleSplit(run: Run, spec: SampleSpec, pool: Sampl
       if (failure) throw failure;
       const out = head < next;
       give();
-      const from = head * SAMPLE_BATCH;
-      const k = kOf(head);
+      const { from, to, k } = taskOf(head);
       if (!out) {
         // Not out to a worker: run it here, as one thread would.
         const steps: number[] = [];
-        for (let r = from; r < Math.min(spec.runs, from + SAMPLE_BATCH); r++) {
+        for (let r = from; r < to; r++) {
           if (run.exhausted()) return false;
           const ex = sampleExecution(run, spec, r, k);
           steps.push(ex.schedule.length);
