@@ -48,8 +48,15 @@ function startWorker(data: CheckWorkerData): Worker {
   return new Worker(url, { workerData: data });
 }
 
-/** N check workers behind the engine's `SamplePool`; `stop` ends them. */
-function checkPool(data: CheckWorkerData, workers: number): SamplePool & { stop(): Promise<number> } {
+/**
+ * N check workers behind the engine's `SamplePool`; `stop` ends them. `start` makes one worker
+ * (tests pass workers that fail in each way a worker can).
+ */
+export function checkPool(
+  data: CheckWorkerData,
+  workers: number,
+  start: (data: CheckWorkerData) => Worker = startWorker,
+): SamplePool & { stop(): Promise<number> } {
   const created = performance.now();
   let batches = 0;
   let stopping = false;
@@ -71,9 +78,9 @@ function checkPool(data: CheckWorkerData, workers: number): SamplePool & { stop(
     waiting.clear();
     wake();
   };
-  const start = () => {
+  const startAll = () => {
     for (let i = 0; i < workers; i++) {
-      const w = startWorker(data);
+      const w = start(data);
       pool.push(w);
       w.on('message', (m: CheckWorkerReply) => {
         if ('ready' in m) {
@@ -97,12 +104,12 @@ function checkPool(data: CheckWorkerData, workers: number): SamplePool & { stop(
       });
     }
   };
-  if (!data.warmUp) start();
+  if (!data.warmUp) startAll();
   return {
     ...(data.warmUp ? {} : { ready }),
     free() {
       if (failure) throw failure;
-      if (!pool.length && performance.now() - created >= START_AFTER_MS) start();
+      if (!pool.length && performance.now() - created >= START_AFTER_MS) startAll();
       return slots.length;
     },
     run(batch: SampleBatch) {
