@@ -28,6 +28,7 @@ import {
   type ThreadHandle,
 } from './ops.js';
 import { encodeToken } from './token.js';
+import { describeWaitFor, waitForSummary } from './wait-for.js';
 
 export const ACC_WRITE = 1;
 export const ACC_SYNC = 2;
@@ -610,6 +611,15 @@ export class Execution<S = unknown> implements ExecutionContext {
     }
   }
 
+  /** The tasks a blocked task waits for: its lock's holders, or the task it joins. */
+  private waitedFor(t: ThreadRec): string[] {
+    const w = t.waitingFor;
+    if (w?.kind === 'lock')
+      return [...new Set(this.locks[w.lock.id]!.holders.map((h) => this.threads[h.t].name))];
+    if (w?.kind === 'join') return [this.threads[w.thread].name];
+    return [];
+  }
+
   private deadlockFinding(): FindingSpec {
     const blocked = this.threads.filter((t) => t.status === 'blocked');
     const locks: string[] = [];
@@ -625,6 +635,8 @@ export class Execution<S = unknown> implements ExecutionContext {
       );
       for (const h of t.heldLocks) locks.push(h.lock.cls);
     }
+    const waitFor = waitForSummary(blocked.map((t) => ({ task: t.name, waitsFor: this.waitedFor(t) })));
+    lines.push(...describeWaitFor(waitFor));
     return {
       kind: 'deadlock',
       title: `deadlock: ${blocked.map((t) => t.name).join(', ')} blocked forever`,
@@ -638,6 +650,7 @@ export class Execution<S = unknown> implements ExecutionContext {
           waitsFor: this.describeWait(t.id),
           holds: t.heldLocks.map((h) => ({ lock: h.lock.cls, mode: h.mode })),
         })),
+        waitFor,
       },
     };
   }

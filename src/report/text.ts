@@ -3,7 +3,7 @@
 // replay command. Findings without the structured details lockdep records (e.g. the engine's
 // own bad-unlock when no monitor is installed) get the same headline and a plainer body.
 
-import type { Finding, TraceStep } from '../engine/index.js';
+import { describeWaitFor, type Finding, type TraceStep, type WaitForSummary } from '../engine/index.js';
 import type {
   AccessRef,
   AssertHeldDetails,
@@ -328,12 +328,14 @@ interface Blocked {
 }
 
 function deadlock(f: Finding): string[] {
-  const blocked = details<{ blocked: Blocked[] }>(f).blocked ?? [];
+  const d = details<{ blocked: Blocked[]; waitFor?: WaitForSummary }>(f);
+  const blocked = d.blocked ?? [];
   const out = banner(headline(f));
   for (const b of blocked) {
     const holds = b.holds.map((h) => `${h.lock} (${h.mode})`).join(', ') || 'no locks';
     out.push(`${b.thread} blocked in ${b.function}: waits for ${b.waitsFor}; holds ${holds}`);
   }
+  if (d.waitFor) out.push(...describeWaitFor(d.waitFor));
   // The scenario: every task's locks in order, then what each waits for.
   const cpus = Math.min(blocked.length, 4);
   if (cpus > 0) {
