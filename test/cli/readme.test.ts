@@ -69,6 +69,26 @@ describe('README', () => {
     }
   }, 60_000);
 
+  it('the three-task deadlock of the review section replays as shown, cycle line included', async () => {
+    const at = readme.indexOf('<!-- readme-three-task-deadlock -->');
+    const command = /```sh\n(faultline replay [^\n]+)\n```/.exec(
+      readme.slice(readme.lastIndexOf('```sh', at)),
+    )?.[1];
+    expect(command).toBeDefined();
+    // the shell quotes around the scenario name, as the shell would take them off
+    const args = command!
+      .split(' ')
+      .slice(1)
+      .map((a) => a.replace(/^'(.*)'$/, '$1'));
+    const r = await inProcess(args);
+    expect(r.code).toBe(1);
+    const shown = blockAfter('<!-- readme-three-task-deadlock -->').trimEnd().split('\n');
+    const printed = r.stdout.split('\n');
+    const from = printed.indexOf(shown[0]);
+    expect(from).toBeGreaterThan(0);
+    expect(printed.slice(from, from + shown.length)).toEqual(shown);
+  }, 60_000);
+
   it("the scenario file's errors are the ones shown", async () => {
     const dir = tempDir();
     const file = join(dir, 'truncate-vs-fault.yaml');
