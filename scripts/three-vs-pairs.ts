@@ -3,19 +3,26 @@
 // threads" section of docs/findings.md does. Prints, per signature, the three-thread scenarios
 // that show it and whether any pair does; then each three-thread scenario with a signature that
 // none of its three sub-pairs (the same actions two at a time, same initial state) shows, with
-// its witness token.
+// its witness token. With --cycles (the DAX model's runs), each `deadlock` witness listed is
+// replayed and its wait-for cycle printed after it (engine/wait-for.ts): a deadlock's signature
+// names every blocked task, so this tells a cycle from the tasks stuck behind one.
 //
-//   npx tsx scripts/three-vs-pairs.ts THREE.json PAIRS.json [MORE-PAIRS.json ...]
+//   npx tsx scripts/three-vs-pairs.ts [--cycles] THREE.json PAIRS.json [MORE-PAIRS.json ...]
 
 import { readFileSync } from 'node:fs';
 import type { MatrixJson } from '../src/cli/matrix.js';
+import { daxProvider } from '../src/cli/providers/dax.js';
+import { buildTargetModel, tokenTarget } from '../src/cli/target.js';
+import { describeWaitFor, replay, type WaitForSummary } from '../src/engine/index.js';
 
 /** `explore --format json`: the matrix's JSON object. */
 type ExploreJson = MatrixJson;
 
-const [threeFile, ...pairFiles] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const cycles = args[0] === '--cycles';
+const [threeFile, ...pairFiles] = cycles ? args.slice(1) : args;
 if (!threeFile || !pairFiles.length) {
-  process.stderr.write('usage: three-vs-pairs THREE.json PAIRS.json [MORE-PAIRS.json ...]\n');
+  process.stderr.write('usage: three-vs-pairs [--cycles] THREE.json PAIRS.json [MORE-PAIRS.json ...]\n');
   process.exit(2);
 }
 const load = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as ExploreJson;
@@ -74,5 +81,21 @@ for (const [sig, list] of [...bySignature].sort())
 console.log('\nScenarios with a signature none of their sub-pairs shows:');
 for (const [sig, list] of [...beyondPairs].sort()) {
   console.log(`\n${sig} (${list.length})`);
-  for (const s of list) console.log(`  ${s}  ${witness.get(`${s}\n${sig}`) ?? '(no witness listed)'}`);
+  for (const s of list) {
+    const token = witness.get(`${s}\n${sig}`);
+    console.log(`  ${s}  ${token ?? '(no witness listed)'}`);
+    if (cycles && token && sig.startsWith('deadlock|'))
+      for (const line of cycleOf(s, token)) console.log(`    ${line}`);
+  }
+}
+
+/** The wait-for summary of the deadlock that `token` replays in scenario `scenario` of the three-thread run. */
+function cycleOf(scenario: string, token: string): string[] {
+  const run = three.runs.find((r) => r.scenario === scenario)!;
+  const p = daxProvider();
+  const t = tokenTarget(p, { scenario, kernel: run.kernel, fs: run.fs, mmuWalk: run.mmuWalk ?? 'ptl' });
+  const r = replay(buildTargetModel(p, t), token);
+  const d = r.execution.raised.map((x) => x.spec).find((f) => f.kind === 'deadlock');
+  const waitFor = (d?.details as { waitFor?: WaitForSummary } | undefined)?.waitFor;
+  return waitFor ? describeWaitFor(waitFor) : ['(the replay shows no deadlock)'];
 }
