@@ -612,11 +612,10 @@ export class Execution<S = unknown> implements ExecutionContext {
   }
 
   /** The tasks a blocked task waits for: its lock's holders, or the task it joins. */
-  private waitedFor(t: ThreadRec): string[] {
+  private waitedFor(t: ThreadRec): number[] {
     const w = t.waitingFor;
-    if (w?.kind === 'lock')
-      return [...new Set(this.locks[w.lock.id]!.holders.map((h) => this.threads[h.t].name))];
-    if (w?.kind === 'join') return [this.threads[w.thread].name];
+    if (w?.kind === 'lock') return [...new Set(this.locks[w.lock.id]!.holders.map((h) => h.t))];
+    if (w?.kind === 'join') return [w.thread];
     return [];
   }
 
@@ -635,7 +634,10 @@ export class Execution<S = unknown> implements ExecutionContext {
       );
       for (const h of t.heldLocks) locks.push(h.lock.cls);
     }
-    const waitFor = waitForSummary(blocked.map((t) => ({ task: t.name, waitsFor: this.waitedFor(t) })));
+    const waitFor = waitForSummary(
+      blocked.map((t) => ({ task: t.id, waitsFor: this.waitedFor(t) })),
+      (id) => this.threads[id].name,
+    );
     lines.push(...describeWaitFor(waitFor));
     return {
       kind: 'deadlock',

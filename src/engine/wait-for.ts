@@ -4,11 +4,14 @@
 // every blocked task; with three tasks or more, most of them are often bystanders queued behind
 // a cycle of two, or behind one task waiting for itself, and this says which.
 
-/** One blocked task and the tasks it waits for (the holders of its lock, or the task it joins). */
+/**
+ * One blocked task and the tasks it waits for (the holders of its lock, or the task it joins),
+ * by id: names need not be unique.
+ */
 export interface WaitEdge {
-  task: string;
+  task: number;
   /** Tasks it waits for; empty when it waits for a wake-up that no task owes (a queue). */
-  waitsFor: readonly string[];
+  waitsFor: readonly number[];
 }
 
 export interface WaitForSummary {
@@ -29,12 +32,12 @@ const MAX_CYCLES = 8;
 
 /**
  * The cycles of the wait-for graph over `blocked` (in report order), each listed once, starting
- * at its earliest task, and where each other blocked task's waiting leads.
+ * at its earliest task, and where each other blocked task's waiting leads; tasks by `name`.
  */
-export function waitForSummary(blocked: readonly WaitEdge[]): WaitForSummary {
+export function waitForSummary(blocked: readonly WaitEdge[], name: (task: number) => string): WaitForSummary {
   const index = new Map(blocked.map((b, i) => [b.task, i]));
-  const cycles: string[][] = [];
-  const onCycle = new Set<string>();
+  const cycles: number[][] = [];
+  const onCycle = new Set<number>();
   // Elementary cycles, each found from its lowest-indexed task only (so found once): a DFS from
   // `start` through tasks with a higher index. Deadlocks involve a handful of tasks.
   for (let start = 0; start < blocked.length && cycles.length < MAX_CYCLES; start++) {
@@ -57,10 +60,10 @@ export function waitForSummary(blocked: readonly WaitEdge[]): WaitForSummary {
     };
     walk(start);
   }
-  const exited = new Set<string>();
+  const exited = new Set<number>();
   for (const b of blocked) for (const w of b.waitsFor) if (!index.has(w)) exited.add(w);
   /** Does `task`'s waiting lead to a task for which `target` holds? */
-  const leadsTo = (task: string, target: (t: string) => boolean, seen = new Set<string>()): boolean => {
+  const leadsTo = (task: number, target: (t: number) => boolean, seen = new Set<number>()): boolean => {
     if (seen.has(task)) return false;
     seen.add(task);
     const i = index.get(task);
@@ -69,13 +72,14 @@ export function waitForSummary(blocked: readonly WaitEdge[]): WaitForSummary {
   };
   const rest = blocked.map((b) => b.task).filter((t) => !onCycle.has(t));
   const behind = rest.filter((t) => leadsTo(t, (w) => onCycle.has(w)));
-  const strandedByExit = rest.filter((t) => !behind.includes(t) && leadsTo(t, (w) => exited.has(w)));
+  const stranded = rest.filter((t) => !behind.includes(t) && leadsTo(t, (w) => exited.has(w)));
+  const names = (ts: Iterable<number>) => [...ts].map(name);
   return {
-    cycles,
-    behind,
-    exited: [...exited],
-    strandedByExit,
-    wakeUps: blocked.filter((b) => !b.waitsFor.length).map((b) => b.task),
+    cycles: cycles.map(names),
+    behind: names(behind),
+    exited: names(exited),
+    strandedByExit: names(stranded),
+    wakeUps: names(blocked.filter((b) => !b.waitsFor.length).map((b) => b.task)),
   };
 }
 

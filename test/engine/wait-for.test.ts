@@ -12,24 +12,38 @@ import {
 } from '../../src/engine/index.js';
 import { mutex_init, mutex_lock, mutex_unlock } from '../../src/kernel/index.js';
 
+/** Tasks by id, named by letter (X: a task that is not blocked, so has exited). */
+const letter = (id: number) => 'ABCDX'[id];
+const A = 0;
+const B = 1;
+const C = 2;
+const D = 3;
+const X = 4;
+
 describe('waitForSummary', () => {
   it('an ABBA pair with a task queued behind it', () => {
-    const s = waitForSummary([
-      { task: 'A', waitsFor: ['B'] },
-      { task: 'B', waitsFor: ['A'] },
-      { task: 'C', waitsFor: ['A'] },
-    ]);
+    const s = waitForSummary(
+      [
+        { task: A, waitsFor: [B] },
+        { task: B, waitsFor: [A] },
+        { task: C, waitsFor: [A] },
+      ],
+      letter,
+    );
     expect(s.cycles).toEqual([['A', 'B']]);
     expect(s.behind).toEqual(['C']);
     expect(describeWaitFor(s)).toEqual(['cycle: A -> B -> A', 'waiting behind it: C']);
   });
 
   it('a task waiting for a lock it holds is a cycle of one; a chain behind it is behind it', () => {
-    const s = waitForSummary([
-      { task: 'A', waitsFor: ['B'] },
-      { task: 'B', waitsFor: ['B'] },
-      { task: 'C', waitsFor: ['A'] },
-    ]);
+    const s = waitForSummary(
+      [
+        { task: A, waitsFor: [B] },
+        { task: B, waitsFor: [B] },
+        { task: C, waitsFor: [A] },
+      ],
+      letter,
+    );
     expect(s.cycles).toEqual([['B']]);
     expect(s.behind).toEqual(['A', 'C']);
     expect(describeWaitFor(s)[0]).toBe('cycle: B waits for a lock it holds itself');
@@ -37,11 +51,14 @@ describe('waitForSummary', () => {
 
   it('each elementary cycle once, from its earliest task, over shared holders', () => {
     // A waits for a lock B and C hold shared; B and C each wait for A.
-    const s = waitForSummary([
-      { task: 'A', waitsFor: ['B', 'C'] },
-      { task: 'B', waitsFor: ['A'] },
-      { task: 'C', waitsFor: ['A'] },
-    ]);
+    const s = waitForSummary(
+      [
+        { task: A, waitsFor: [B, C] },
+        { task: B, waitsFor: [A] },
+        { task: C, waitsFor: [A] },
+      ],
+      letter,
+    );
     expect(s.cycles).toEqual([
       ['A', 'B'],
       ['A', 'C'],
@@ -50,12 +67,29 @@ describe('waitForSummary', () => {
     expect(describeWaitFor(s)).toEqual(['cycle: A -> B -> A', 'cycle: A -> C -> A']);
   });
 
+  it('tasks are told apart by id, not by name', () => {
+    // two tasks both named 'worker', in an ABBA cycle, and a third queued behind
+    const s = waitForSummary(
+      [
+        { task: 0, waitsFor: [1] },
+        { task: 1, waitsFor: [0] },
+        { task: 2, waitsFor: [0] },
+      ],
+      (id) => (id < 2 ? 'worker' : 'C'),
+    );
+    expect(s.cycles).toEqual([['worker', 'worker']]);
+    expect(s.behind).toEqual(['C']);
+  });
+
   it('no cycle: a lock left held by a task that exited, and a wait nobody will end', () => {
-    const s: WaitForSummary = waitForSummary([
-      { task: 'A', waitsFor: ['X'] },
-      { task: 'C', waitsFor: ['A'] },
-      { task: 'D', waitsFor: [] },
-    ]);
+    const s: WaitForSummary = waitForSummary(
+      [
+        { task: A, waitsFor: [X] },
+        { task: C, waitsFor: [A] },
+        { task: D, waitsFor: [] },
+      ],
+      letter,
+    );
     expect(s.cycles).toEqual([]);
     expect(s.exited).toEqual(['X']);
     expect(s.strandedByExit).toEqual(['A', 'C']);
