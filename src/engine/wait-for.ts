@@ -95,7 +95,7 @@ export function describeWaitFor(s: WaitForSummary): string[] {
   if (s.strandedByExit.length)
     lines.push(
       `no cycle: ${s.exited.join(', ')} exited holding a lock; ${s.strandedByExit.join(', ')} ` +
-        'wait for it, directly or behind another task',
+        `wait${s.strandedByExit.length === 1 ? 's' : ''} for it, directly or behind another task`,
     );
   if (s.wakeUps.length) lines.push(`waiting for a wake-up no task is left to give: ${s.wakeUps.join(', ')}`);
   return lines;

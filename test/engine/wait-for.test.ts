@@ -81,6 +81,13 @@ describe('waitForSummary', () => {
     expect(s.behind).toEqual(['C']);
   });
 
+  it('one task stranded by an exit waits (singular)', () => {
+    const s = waitForSummary([{ task: A, waitsFor: [X] }], letter);
+    expect(describeWaitFor(s)).toEqual([
+      'no cycle: X exited holding a lock; A waits for it, directly or behind another task',
+    ]);
+  });
+
   it('no cycle: a lock left held by a task that exited, and a wait nobody will end', () => {
     const s: WaitForSummary = waitForSummary(
       [
