@@ -94,8 +94,10 @@ export function describeWaitFor(s: WaitForSummary): string[] {
     lines.push(`waiting behind ${s.cycles.length === 1 ? 'it' : 'them'}: ${s.behind.join(', ')}`);
   if (s.strandedByExit.length)
     lines.push(
-      `no cycle: ${s.exited.join(', ')} exited holding a lock; ${s.strandedByExit.join(', ')} ` +
-        `wait${s.strandedByExit.length === 1 ? 's' : ''} for it, directly or behind another task`,
+      `${s.cycles.length ? '' : 'no cycle: '}${s.exited.join(', ')} exited holding ` +
+        `${s.exited.length === 1 ? 'a lock' : 'locks'}; ${s.strandedByExit.join(', ')} ` +
+        `wait${s.strandedByExit.length === 1 ? 's' : ''} for ${s.exited.length === 1 ? 'it' : 'them'}, ` +
+        'directly or behind another task',
     );
   if (s.wakeUps.length) lines.push(`waiting for a wake-up no task is left to give: ${s.wakeUps.join(', ')}`);
   return lines;

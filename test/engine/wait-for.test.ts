@@ -81,6 +81,21 @@ describe('waitForSummary', () => {
     expect(s.behind).toEqual(['C']);
   });
 
+  it('a cycle and, apart from it, a task stranded by an exit: no "no cycle"', () => {
+    const s = waitForSummary(
+      [
+        { task: A, waitsFor: [B] },
+        { task: B, waitsFor: [A] },
+        { task: C, waitsFor: [X] },
+      ],
+      letter,
+    );
+    expect(describeWaitFor(s)).toEqual([
+      'cycle: A -> B -> A',
+      'X exited holding a lock; C waits for it, directly or behind another task',
+    ]);
+  });
+
   it('one task stranded by an exit waits (singular)', () => {
     const s = waitForSummary([{ task: A, waitsFor: [X] }], letter);
     expect(describeWaitFor(s)).toEqual([
