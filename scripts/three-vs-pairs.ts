@@ -20,6 +20,8 @@ type ExploreJson = MatrixJson;
 
 const args = process.argv.slice(2);
 const cycles = args[0] === '--cycles';
+/** The DAX model's provider, made once when --cycles first replays a witness. */
+let provider: ReturnType<typeof daxProvider> | undefined;
 const [threeFile, ...pairFiles] = cycles ? args.slice(1) : args;
 if (!threeFile || !pairFiles.length) {
   process.stderr.write('usage: three-vs-pairs [--cycles] THREE.json PAIRS.json [MORE-PAIRS.json ...]\n');
@@ -92,7 +94,7 @@ for (const [sig, list] of [...beyondPairs].sort()) {
 /** The wait-for summary of the deadlock that `token` replays in scenario `scenario` of the three-thread run. */
 function cycleOf(scenario: string, token: string): string[] {
   const run = three.runs.find((r) => r.scenario === scenario)!;
-  const p = daxProvider();
+  const p = (provider ??= daxProvider());
   const t = tokenTarget(p, { scenario, kernel: run.kernel, fs: run.fs, mmuWalk: run.mmuWalk ?? 'ptl' });
   const r = replay(buildTargetModel(p, t), token);
   const d = r.execution.raised.map((x) => x.spec).find((f) => f.kind === 'deadlock');
