@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CheckpointOptions, Finding, RunCheckpoint } from '../engine/index.js';
+import type { CheckpointOptions, Finding, RunCheckpoint, WaitForSummary } from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { modelCodeFingerprint } from './model-code.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
@@ -81,6 +81,8 @@ export interface MatrixOccurrence {
   maxSteps?: number;
   maxFaults?: number;
   mmuWalk?: string;
+  /** A deadlock's wait-for graph in this occurrence: its cycles and the tasks behind them. */
+  waitFor?: WaitForSummary;
 }
 
 export interface MatrixFinding {
@@ -114,6 +116,8 @@ export interface FindingBrief {
   preemptions: number;
   /** Replay command line. */
   replay?: string;
+  /** A deadlock's wait-for graph (`Finding.details.waitFor`). */
+  waitFor?: WaitForSummary;
 }
 
 export interface RunRecord extends MatrixRun {
@@ -230,6 +234,8 @@ export function brief(p: Provider, t: Target, f: Finding): FindingBrief {
   };
   if (f.message) b.message = f.message;
   if (f.token) b.replay = replayCommand(p, t, f.token);
+  const waitFor = (f.details as { waitFor?: WaitForSummary } | undefined)?.waitFor;
+  if (waitFor) b.waitFor = waitFor;
   return b;
 }
 
@@ -520,6 +526,7 @@ export function aggregate(
         scenario: r.scenario,
         token: b.token,
         ...settingsOf(r),
+        ...(b.waitFor ? { waitFor: b.waitFor } : {}),
       });
       const w = witnesses.get(b.signature);
       if (!w || (b.token && (!w.token || b.preemptions < w.preemptions))) witnesses.set(b.signature, b);

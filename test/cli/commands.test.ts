@@ -211,6 +211,8 @@ describe('exit codes and usage', () => {
     expect(r.stdout).toMatch(/deadlock: fault, truncate blocked forever +- +ext4 +-/);
     expect(r.stdout).toContain('clean: base, final');
     expect(r.stdout).toContain('with findings: rc1 (1)');
+    // the deadlock's wait-for graph, read off its witness: a cycle of the two tasks
+    expect(r.stdout).toContain('   wait-for:  cycle: fault -> truncate -> fault\n');
     const md = await inProcess([
       '--provider',
       TOY,
@@ -225,7 +227,26 @@ describe('exit codes and usage', () => {
     expect(md.stdout).toContain(
       '| 1 | `deadlock` deadlock: fault, truncate blocked forever | - | ext4 | - |',
     );
-  }, 30_000); // two matrices, each starting worker threads: slow on a loaded machine
+    expect(md.stdout).toContain('**wait-for** cycle: fault -> truncate -> fault');
+    const json = await inProcess([
+      '--provider',
+      TOY,
+      'matrix',
+      '--scenarios',
+      'fault-vs-truncate',
+      '--format',
+      'json',
+    ]);
+    const [occurrence] = JSON.parse(json.stdout).findings[0].occurrences;
+    expect(occurrence).toMatchObject({ kernel: 'rc1', fs: 'ext4', token: 'fl1:0,1x2,0' });
+    expect(occurrence.waitFor).toEqual({
+      cycles: [['fault', 'truncate']],
+      behind: [],
+      exited: [],
+      strandedByExit: [],
+      wakeUps: [],
+    });
+  }, 45_000); // three matrices, each starting worker threads: slow on a loaded machine
 });
 
 describe('faultline bisect (in-process)', () => {

@@ -2,7 +2,8 @@
 // filesystems where the finding appears; then each finding with one replay command, and which
 // versions are clean.
 
-import { type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
+import { describeWaitFor } from '../../engine/index.js';
+import { type FindingBrief, type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
 import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import { plain, type Style } from '../style.js';
 import { cellText } from './markdown.js';
@@ -107,6 +108,14 @@ export function remainingEstimate(runs: readonly MatrixRun[]): string | undefine
   );
 }
 
+/**
+ * A deadlock witness's wait-for graph in one line (`cycle: A -> B -> A; waiting behind it: C`):
+ * its signature names every blocked task, this which of them deadlock and which only queue.
+ */
+function waitForText(w: FindingBrief): string | undefined {
+  return w.waitFor ? describeWaitFor(w.waitFor).join('; ') : undefined;
+}
+
 export function matrixText(m: MatrixResult, style: Style = plain): string {
   const out = [style.bold(header(m)), ''];
   const num = String(m.findings.length).length;
@@ -140,6 +149,8 @@ export function matrixText(m: MatrixResult, style: Style = plain): string {
     if (f.locks.length) out.push(`${pad}locks:     ${f.locks.join(', ')}`);
     if (f.functions.length) out.push(`${pad}functions: ${f.functions.join(', ')}`);
     out.push(`${pad}scenarios: ${where}`);
+    const waits = waitForText(w);
+    if (waits) out.push(`${pad}wait-for:  ${waits}`);
     if (!f.confirmed) out.push(`${pad}predicted from the lock graph; no explored execution deadlocked on it`);
     if (w.replay) out.push(`${pad}replay:    ${style.cyan(w.replay)}`);
   });
@@ -164,6 +175,8 @@ export function matrixMarkdown(m: MatrixResult): string {
     const facts = [`**kind** \`${f.kind}\``];
     if (f.locks.length) facts.push(`**locks** ${f.locks.map((l) => `\`${l}\``).join(', ')}`);
     if (f.functions.length) facts.push(`**functions** ${f.functions.map((l) => `\`${l}\``).join(', ')}`);
+    const waits = waitForText(w);
+    if (waits) facts.push(`**wait-for** ${cellText(waits)}`);
     out.push(facts.join(' · '), '');
     if (w.replay) out.push(`Replay: \`${w.replay}\``, '');
   });
