@@ -129,7 +129,8 @@ interface ThreadRec {
   /** Why the thread died (oops, failed assertion, livelock), if it did. */
   dead: Outcome | undefined;
   /** Locks held, in acquisition order (engine view; ownerless locks included). */
-  heldLocks: { lock: Lock; mode: LockMode }[];
+  /** Held locks, with the function each was taken in (a deadlock's core names it). */
+  heldLocks: { lock: Lock; mode: LockMode; fn: string }[];
 }
 
 export type ObjectSnapshot =
@@ -283,7 +284,7 @@ export class Execution<S = unknown> implements ExecutionContext {
   currentLabel(t: number): string | undefined {
     return this.threads[t].label;
   }
-  held(t: number): ReadonlyArray<{ lock: Lock; mode: LockMode }> {
+  held(t: number): ReadonlyArray<{ lock: Lock; mode: LockMode; fn: string }> {
     return this.threads[t].heldLocks;
   }
   report(finding: FindingSpec): void {
@@ -619,6 +620,21 @@ export class Execution<S = unknown> implements ExecutionContext {
     return [];
   }
 
+  /**
+   * What a blocked task waits for and where, and for a lock where its holders took it, without
+   * task names (`wait-for.ts`'s `core`): `&A in f, held from g`.
+   */
+  private waitKey(t: ThreadRec): string {
+    const w = t.waitingFor!;
+    const where = this.currentFunction(t.id);
+    if (w.kind === 'queue') return `wait queue ${w.queue.key} in ${where}`;
+    if (w.kind === 'join') return `a task's exit in ${where}`;
+    const from = new Set<string>();
+    for (const h of this.locks[w.lock.id]!.holders)
+      for (const x of this.threads[h.t].heldLocks) if (x.lock.id === w.lock.id) from.add(x.fn);
+    return `${w.lock.cls} in ${where}, held from ${[...from].sort().join(', ') || 'nowhere'}`;
+  }
+
   private deadlockFinding(): FindingSpec {
     const blocked = this.threads.filter((t) => t.status === 'blocked');
     const locks: string[] = [];
@@ -635,7 +651,7 @@ export class Execution<S = unknown> implements ExecutionContext {
       for (const h of t.heldLocks) locks.push(h.lock.cls);
     }
     const waitFor = waitForSummary(
-      blocked.map((t) => ({ task: t.id, waitsFor: this.waitedFor(t) })),
+      blocked.map((t) => ({ task: t.id, waitsFor: this.waitedFor(t), wait: this.waitKey(t) })),
       (id) => this.threads[id].name,
     );
     lines.push(...describeWaitFor(waitFor));
@@ -982,7 +998,7 @@ export class Execution<S = unknown> implements ExecutionContext {
 
   private take(th: ThreadRec, lock: Lock, st: LockState, mode: LockMode): void {
     st.holders.push({ t: th.id, mode });
-    th.heldLocks.push({ lock, mode });
+    th.heldLocks.push({ lock, mode, fn: this.currentFunction(th.id) });
   }
 
   /**

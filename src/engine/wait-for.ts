@@ -12,6 +12,8 @@ export interface WaitEdge {
   task: number;
   /** Tasks it waits for; empty when it waits for a wake-up that no task owes (a queue). */
   waitsFor: readonly number[];
+  /** What it waits for and where, without task names (`&A in f, held from g`), for `core`. */
+  wait?: string;
 }
 
 export interface WaitForSummary {
@@ -25,6 +27,13 @@ export interface WaitForSummary {
   strandedByExit: string[];
   /** Blocked tasks that wait for a wake-up (a wait queue) and for no task. */
   wakeUps: string[];
+  /**
+   * The deadlock without task names or bystanders: each cycle as the waits of its tasks
+   * (`[&A in f, held from g -> ...]`, from the least), or else what the tasks waiting on an exited
+   * task or on a wake-up wait for. Two deadlocks with one core are one deadlock with other tasks,
+   * or other held locks, around it.
+   */
+  core: string;
 }
 
 /** At most this many cycles are listed (a deadlock of a few tasks has one or two). */
@@ -74,13 +83,42 @@ export function waitForSummary(blocked: readonly WaitEdge[], name: (task: number
   const behind = rest.filter((t) => leadsTo(t, (w) => onCycle.has(w)));
   const stranded = rest.filter((t) => !behind.includes(t) && leadsTo(t, (w) => exited.has(w)));
   const names = (ts: Iterable<number>) => [...ts].map(name);
+  const wakeUps = blocked.filter((b) => !b.waitsFor.length);
   return {
     cycles: cycles.map(names),
     behind: names(behind),
     exited: names(exited),
     strandedByExit: names(stranded),
-    wakeUps: names(blocked.filter((b) => !b.waitsFor.length).map((b) => b.task)),
+    wakeUps: names(wakeUps.map((b) => b.task)),
+    core: coreOf(cycles, blocked, index, exited, wakeUps),
   };
+}
+
+function coreOf(
+  cycles: readonly number[][],
+  blocked: readonly WaitEdge[],
+  index: ReadonlyMap<number, number>,
+  exited: ReadonlySet<number>,
+  wakeUps: readonly WaitEdge[],
+): string {
+  const waitOf = (t: number) => blocked[index.get(t)!].wait ?? '?';
+  const parts = new Set<string>();
+  for (const c of cycles) {
+    const waits = c.map(waitOf);
+    // the least rotation, so the cycle reads the same from whichever task it was found
+    let best = waits;
+    for (let r = 1; r < waits.length; r++) {
+      const rot = [...waits.slice(r), ...waits.slice(0, r)];
+      if (rot.join('\n') < best.join('\n')) best = rot;
+    }
+    parts.add(`[${best.join(' -> ')}]`);
+  }
+  if (!cycles.length) {
+    for (const b of blocked)
+      if (b.waitsFor.some((w) => exited.has(w))) parts.add(`exited holder: ${b.wait ?? '?'}`);
+    for (const b of wakeUps) parts.add(`wake-up: ${b.wait ?? '?'}`);
+  }
+  return [...parts].sort().join('; ');
 }
 
 /** The summary as report lines: `cycle: A -> B -> A`, `waiting behind it: C`, ... */

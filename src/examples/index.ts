@@ -21,6 +21,7 @@ export { type ReadersWriterOptions, readersWriter } from './readers-writer.js';
 
 export const examples: Record<string, Model> = {
   abba: abbaDeadlock(),
+  'abba-bystander': abbaDeadlock({ bystander: true }),
   'counter-racy': racyCounter(),
   'counter-locked': lockedCounter(),
   'philosophers-3': diningPhilosophers({ n: 3 }),
@@ -41,6 +42,10 @@ export const examples: Record<string, Model> = {
 /** What each example shows, and the finding kinds a full check reports (empty: it passes). */
 export const exampleInfo: Record<string, { summary: string; expect: string[] }> = {
   abba: { summary: 'two threads take two locks in opposite orders', expect: ['deadlock'] },
+  'abba-bystander': {
+    summary: 'the same, and a third thread that takes A alone: one cycle, two signatures',
+    expect: ['deadlock'],
+  },
   'counter-racy': { summary: 'unlocked read-then-write increments lose updates', expect: ['lost-write'] },
   'counter-locked': { summary: 'the same increments under a lock', expect: [] },
   'philosophers-3': { summary: 'three philosophers, left fork first', expect: ['deadlock'] },

@@ -245,8 +245,24 @@ describe('exit codes and usage', () => {
       exited: [],
       strandedByExit: [],
       wakeUps: [],
+      core: '[&mapping->i_mmap_rwsem in toy_fault, held from toy_truncate -> jbd2_handle in toy_truncate, held from toy_fault]',
     });
   }, 45_000); // three matrices, each starting worker threads: slow on a loaded machine
+});
+
+describe('faultline matrix: deadlocks that are one cycle with other tasks around it', () => {
+  it('says which finding has the same deadlock, and how many deadlocks the signatures are', async () => {
+    const r = await inProcess([...EX, 'matrix', '--scenarios', 'abba,abba-bystander', '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('   wait-for:  cycle: T0 -> T1 -> T0\n');
+    expect(r.stdout).toContain(
+      "   wait-for:  cycle: T0 -> T1 -> T0; waiting behind it: T2 (the deadlock of finding 1, with other tasks or held locks around it)\n",
+    );
+    expect(r.stdout).toContain('deadlocks: 2 signatures, 1 once the tasks and held locks around them are set aside');
+    const one = await inProcess([...EX, 'matrix', '--scenarios', 'abba,philosophers-3', '--workers', '1']);
+    expect(one.stdout).not.toContain('the deadlock of finding');
+    expect(one.stdout).not.toContain('deadlocks:');
+  }, 30_000);
 });
 
 describe('faultline bisect (in-process)', () => {

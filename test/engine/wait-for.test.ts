@@ -123,6 +123,50 @@ describe('waitForSummary', () => {
   });
 });
 
+describe('the core of a deadlock: its cycles by what the tasks wait for, where', () => {
+  const abba = (order: number[], bystander: boolean) =>
+    waitForSummary(
+      [
+        ...order.map((i) =>
+          i === 0 ? { task: A, waitsFor: [B], wait: '&b in f' } : { task: B, waitsFor: [A], wait: '&a in g' },
+        ),
+        ...(bystander ? [{ task: C, waitsFor: [A], wait: '&a in h' }] : []),
+      ],
+      letter,
+    ).core;
+
+  it('is the same from whichever task the cycle is found, and with a task behind it', () => {
+    expect(abba([0, 1], false)).toBe('[&a in g -> &b in f]');
+    expect(abba([1, 0], false)).toBe('[&a in g -> &b in f]');
+    expect(abba([0, 1], true)).toBe('[&a in g -> &b in f]');
+  });
+
+  it('tells apart cycles on other locks or functions, and a task waiting for itself', () => {
+    const self = waitForSummary([{ task: A, waitsFor: [A], wait: '&a in f' }], letter);
+    expect(self.core).toBe('[&a in f]');
+    const other = waitForSummary(
+      [
+        { task: A, waitsFor: [B], wait: '&b in f' },
+        { task: B, waitsFor: [A], wait: '&a in k' },
+      ],
+      letter,
+    );
+    expect(other.core).not.toBe(abba([0, 1], false));
+  });
+
+  it('without a cycle: what the tasks waiting on an exit or on a wake-up wait for', () => {
+    const s = waitForSummary(
+      [
+        { task: A, waitsFor: [X], wait: '&a in f' },
+        { task: C, waitsFor: [A], wait: '&b in g' },
+        { task: D, waitsFor: [], wait: 'wait queue q in h' },
+      ],
+      letter,
+    );
+    expect(s.core).toBe('exited holder: &a in f; wake-up: wait queue q in h');
+  });
+});
+
 /** t0 and t1 take a and b in opposite orders; t2 takes a too, so it can get stuck behind them. */
 const abba = defineModel({
   name: 'abba-and-a-bystander',
@@ -157,5 +201,9 @@ describe('a deadlock found by a check', () => {
     expect(d?.waitFor.cycles).toEqual([['t0', 't1']]);
     expect(d?.waitFor.behind).toEqual(['t2']);
     expect(withBystander?.message).toContain('waiting behind it: t2');
+    // two signatures, one deadlock: the same core
+    const core = (alone?.details as { waitFor: WaitForSummary } | undefined)?.waitFor.core;
+    expect(core).toMatch(/^\[&\w in \S+, held from \S+ -> &\w in \S+, held from \S+\]$/);
+    expect(d?.waitFor.core).toBe(core);
   });
 });

@@ -3,7 +3,7 @@
 // versions are clean.
 
 import { describeWaitFor } from '../../engine/index.js';
-import { type FindingBrief, type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
+import { type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
 import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import { plain, type Style } from '../style.js';
 import { cellText } from './markdown.js';
@@ -71,6 +71,8 @@ export function summaryLines(m: MatrixResult): string[] {
   out.push(
     `with findings: ${dirty.length ? dirty.map((v) => `${v.version} (${v.findings})`).join(', ') : 'none'}`,
   );
+  const cores = deadlockCores(m);
+  if (cores) out.push(cores);
   if (notRun.length) out.push(`not run: ${notRun.join(', ')}`);
   const incomplete = m.runs.filter((r) => !r.complete);
   if (incomplete.length)
@@ -110,10 +112,38 @@ export function remainingEstimate(runs: readonly MatrixRun[]): string | undefine
 
 /**
  * A deadlock witness's wait-for graph in one line (`cycle: A -> B -> A; waiting behind it: C`):
- * its signature names every blocked task, this which of them deadlock and which only queue.
+ * its signature names every blocked task, this which of them deadlock and which only queue. A
+ * deadlock whose core (its cycles by lock and function, wait-for.ts) an earlier finding of the
+ * list has says which: the same deadlock with other tasks around it.
  */
-function waitForText(w: FindingBrief): string | undefined {
-  return w.waitFor ? describeWaitFor(w.waitFor).join('; ') : undefined;
+function waitForText(m: MatrixResult, i: number): string | undefined {
+  const w = m.witnesses.get(m.findings[i].signature)!;
+  if (!w.waitFor) return undefined;
+  const text = describeWaitFor(w.waitFor).join('; ');
+  const first = firstWithCore(m, w.waitFor.core);
+  return first < i
+    ? `${text} (the deadlock of finding ${first + 1}, with other tasks or held locks around it)`
+    : text;
+}
+
+/** The index of the first finding whose witness has this deadlock core (-1: none). */
+function firstWithCore(m: MatrixResult, core: string | undefined): number {
+  if (core === undefined) return -1;
+  return m.findings.findIndex((f) => m.witnesses.get(f.signature)?.waitFor?.core === core);
+}
+
+/** `deadlocks: 18 signatures, 2 once the tasks ... are set aside`, when some share a core. */
+function deadlockCores(m: MatrixResult): string | undefined {
+  const cores = m.findings.flatMap((f) => {
+    const core = m.witnesses.get(f.signature)?.waitFor?.core;
+    return core === undefined ? [] : [core];
+  });
+  const distinct = new Set(cores).size;
+  if (distinct === cores.length) return undefined;
+  return (
+    `deadlocks: ${cores.length} signatures, ${distinct} once the tasks and held locks around them are set ` +
+    'aside (the same locks waited for and held in the same functions)'
+  );
 }
 
 export function matrixText(m: MatrixResult, style: Style = plain): string {
@@ -149,7 +179,7 @@ export function matrixText(m: MatrixResult, style: Style = plain): string {
     if (f.locks.length) out.push(`${pad}locks:     ${f.locks.join(', ')}`);
     if (f.functions.length) out.push(`${pad}functions: ${f.functions.join(', ')}`);
     out.push(`${pad}scenarios: ${where}`);
-    const waits = waitForText(w);
+    const waits = waitForText(m, i);
     if (waits) out.push(`${pad}wait-for:  ${waits}`);
     if (!f.confirmed) out.push(`${pad}predicted from the lock graph; no explored execution deadlocked on it`);
     if (w.replay) out.push(`${pad}replay:    ${style.cyan(w.replay)}`);
@@ -175,7 +205,7 @@ export function matrixMarkdown(m: MatrixResult): string {
     const facts = [`**kind** \`${f.kind}\``];
     if (f.locks.length) facts.push(`**locks** ${f.locks.map((l) => `\`${l}\``).join(', ')}`);
     if (f.functions.length) facts.push(`**functions** ${f.functions.map((l) => `\`${l}\``).join(', ')}`);
-    const waits = waitForText(w);
+    const waits = waitForText(m, i);
     if (waits) facts.push(`**wait-for** ${cellText(waits)}`);
     out.push(facts.join(' · '), '');
     if (w.replay) out.push(`Replay: \`${w.replay}\``, '');
