@@ -4,13 +4,15 @@
 // that show it and whether any pair does; then each three-thread scenario with a signature that
 // none of its three sub-pairs (the same actions two at a time, same initial state) shows, with
 // its witness token. With --cycles (the DAX model's runs), each `deadlock` witness listed is
-// replayed and its wait-for cycle printed after it (engine/wait-for.ts): a deadlock's signature
-// names every blocked task, so this tells a cycle from the tasks stuck behind one.
+// replayed (or read from the JSON, which has it since explore gave occurrences a `waitFor`) and
+// its wait-for cycle printed after it (engine/wait-for.ts): a deadlock's signature names every
+// blocked task, so this tells a cycle from the tasks stuck behind one. It ends with the new
+// deadlock signatures grouped by their witnesses' cores: how many deadlocks they are.
 //
 //   npx tsx scripts/three-vs-pairs.ts [--cycles] THREE.json PAIRS.json [MORE-PAIRS.json ...]
 
 import { readFileSync } from 'node:fs';
-import type { MatrixJson } from '../src/cli/matrix.js';
+import type { MatrixJson, MatrixOccurrence } from '../src/cli/matrix.js';
 import { daxProvider } from '../src/cli/providers/dax.js';
 import { buildTargetModel, tokenTarget } from '../src/cli/target.js';
 import { describeWaitFor, replay, type WaitForSummary } from '../src/engine/index.js';
@@ -51,9 +53,9 @@ for (const p of pairs)
   }
 const inAnyPair = new Set([...pairShows.values()].flatMap((s) => [...s]));
 
-const witness = new Map<string, string>();
+const witness = new Map<string, MatrixOccurrence>();
 for (const f of three.findings)
-  for (const o of f.occurrences) witness.set(`${o.scenario}\n${f.signature}`, o.token);
+  for (const o of f.occurrences) witness.set(`${o.scenario}\n${f.signature}`, o);
 
 const bySignature = new Map<string, string[]>();
 const beyondPairs = new Map<string, string[]>();
@@ -81,23 +83,37 @@ console.log('\n| signature | scenarios | in any pair |\n|---|---:|---|');
 for (const [sig, list] of [...bySignature].sort())
   console.log(`| \`${sig.replace(/\|/g, '\\|')}\` | ${list.length} | ${inAnyPair.has(sig) ? 'yes' : 'no'} |`);
 console.log('\nScenarios with a signature none of their sub-pairs shows:');
+/** New deadlock signatures by the core of their witnesses. */
+const byCore = new Map<string, Set<string>>();
 for (const [sig, list] of [...beyondPairs].sort()) {
   console.log(`\n${sig} (${list.length})`);
   for (const s of list) {
-    const token = witness.get(`${s}\n${sig}`);
-    console.log(`  ${s}  ${token ?? '(no witness listed)'}`);
-    if (cycles && token && sig.startsWith('deadlock|'))
-      for (const line of cycleOf(s, token)) console.log(`    ${line}`);
+    const o = witness.get(`${s}\n${sig}`);
+    console.log(`  ${s}  ${o?.token ?? '(no witness listed)'}`);
+    if (!cycles || !o?.token || !sig.startsWith('deadlock|')) continue;
+    const waitFor = o.waitFor ?? waitForOf(s, o.token);
+    if (!waitFor) {
+      console.log('    (the replay shows no deadlock)');
+      continue;
+    }
+    for (const line of describeWaitFor(waitFor)) console.log(`    ${line}`);
+    console.log(`    core: ${waitFor.core}`);
+    byCore.set(waitFor.core, (byCore.get(waitFor.core) ?? new Set()).add(sig));
   }
+}
+if (cycles) {
+  const sigs = new Set([...byCore.values()].flatMap((s) => [...s]));
+  console.log(`\nNew deadlock signatures: ${sigs.size}; deadlocks by their witnesses' cores: ${byCore.size}`);
+  for (const [core, s] of [...byCore].sort((a, b) => b[1].size - a[1].size))
+    console.log(`  ${s.size} signature${s.size === 1 ? '' : 's'}: ${core}`);
 }
 
 /** The wait-for summary of the deadlock that `token` replays in scenario `scenario` of the three-thread run. */
-function cycleOf(scenario: string, token: string): string[] {
+function waitForOf(scenario: string, token: string): WaitForSummary | undefined {
   const run = three.runs.find((r) => r.scenario === scenario)!;
   const p = (provider ??= daxProvider());
   const t = tokenTarget(p, { scenario, kernel: run.kernel, fs: run.fs, mmuWalk: run.mmuWalk ?? 'ptl' });
   const r = replay(buildTargetModel(p, t), token);
   const d = r.execution.raised.map((x) => x.spec).find((f) => f.kind === 'deadlock');
-  const waitFor = (d?.details as { waitFor?: WaitForSummary } | undefined)?.waitFor;
-  return waitFor ? describeWaitFor(waitFor) : ['(the replay shows no deadlock)'];
+  return (d?.details as { waitFor?: WaitForSummary } | undefined)?.waitFor;
 }
