@@ -250,18 +250,28 @@ describe('exit codes and usage', () => {
   }, 45_000); // three matrices, each starting worker threads: slow on a loaded machine
 });
 
-describe('faultline matrix: deadlocks that are one cycle with other tasks around it', () => {
+describe('faultline matrix and check: deadlocks that are one cycle with other tasks around it', () => {
   it('says which finding has the same deadlock, and how many deadlocks the signatures are', async () => {
     const r = await inProcess([...EX, 'matrix', '--scenarios', 'abba,abba-bystander', '--workers', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('   wait-for:  cycle: T0 -> T1 -> T0\n');
     expect(r.stdout).toContain(
-      "   wait-for:  cycle: T0 -> T1 -> T0; waiting behind it: T2 (the deadlock of finding 1, with other tasks or held locks around it)\n",
+      '   wait-for:  cycle: T0 -> T1 -> T0; waiting behind it: T2 (the deadlock of finding 1, with other tasks or held locks around it)\n',
     );
-    expect(r.stdout).toContain('deadlocks: 2 signatures, 1 once the tasks and held locks around them are set aside');
+    expect(r.stdout).toContain(
+      'deadlocks: 2 signatures, 1 once the tasks and held locks around them are set aside',
+    );
     const one = await inProcess([...EX, 'matrix', '--scenarios', 'abba,philosophers-3', '--workers', '1']);
     expect(one.stdout).not.toContain('the deadlock of finding');
     expect(one.stdout).not.toContain('deadlocks:');
+    // check says it too, in the finding's header and its last line
+    const check = await inProcess([...EX, 'check', 'abba-bystander']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('[finding 1 of 2]\n');
+    expect(check.stdout).toContain(
+      '[finding 2 of 2; the deadlock of finding 1, with other tasks or held locks around it]\n',
+    );
+    expect(check.stdout).toMatch(/2 distinct findings\ndeadlocks: 2 signatures, 1 once/);
   }, 30_000);
 });
 

@@ -5,7 +5,7 @@ import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import type { Provider } from '../provider.js';
 import { plain, type Style } from '../style.js';
 import type { Target } from '../target.js';
-import { findingJson, findingMarkdown, findingReport } from './findings.js';
+import { deadlockCore, deadlocksByCore, findingJson, findingMarkdown, findingReport } from './findings.js';
 import { findingMermaid } from './mermaid.js';
 
 export type Format = 'text' | 'json' | 'markdown' | 'mermaid';
@@ -99,8 +99,14 @@ export function checkText(r: CheckReport, style: Style = plain): string {
   if (result.explored !== undefined) out.push(estimateText(result));
   out.push(...racesText(result));
   const shown = shownFindings(r);
+  const cores = result.findings.map(deadlockCore);
   for (const { n, f } of shown) {
-    out.push('', style.dim(`[finding ${n} of ${result.findings.length}]`));
+    const first = cores[n - 1] === undefined ? -1 : cores.indexOf(cores[n - 1]);
+    const same =
+      first >= 0 && first < n - 1
+        ? `; the deadlock of finding ${first + 1}, with other tasks or held locks around it`
+        : '';
+    out.push('', style.dim(`[finding ${n} of ${result.findings.length}${same}]`));
     out.push(
       ...colourReport(findingReport(f, r.provider, t), style)
         .trimEnd()
@@ -115,6 +121,8 @@ export function checkText(r: CheckReport, style: Style = plain): string {
       : style.red(`${n} distinct finding${n === 1 ? '' : 's'}`) +
           (shown.length < n ? ` (${shown.length} shown)` : ''),
   );
+  const byCore = deadlocksByCore(cores);
+  if (byCore) out.push(byCore);
   return `${out.join('\n')}\n`;
 }
 

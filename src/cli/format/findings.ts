@@ -28,3 +28,24 @@ export function findingJson(f: Finding, p: Provider, t: Target) {
   const j = toJson(f);
   return { ...j, replay: f.token ? replayCommand(p, t, f.token) : '', text: withReplays(j.text, p, t) };
 }
+
+/**
+ * `deadlocks: 18 signatures, 2 once the tasks and held locks around them are set aside`, when
+ * deadlock signatures share a core (wait-for.ts): one deadlock with other bystanders, or with
+ * other locks held around it, has several signatures. `cores` has one entry per finding,
+ * undefined for a finding that is not a deadlock.
+ */
+export function deadlocksByCore(cores: readonly (string | undefined)[]): string | undefined {
+  const known = cores.filter((c): c is string => c !== undefined);
+  const distinct = new Set(known).size;
+  if (distinct === known.length) return undefined;
+  return (
+    `deadlocks: ${known.length} signatures, ${distinct} once the tasks and held locks around them are set ` +
+    'aside (the same locks waited for and held in the same functions)'
+  );
+}
+
+/** A finding's deadlock core (`details.waitFor.core`), if it is a deadlock. */
+export function deadlockCore(f: Finding): string | undefined {
+  return (f.details as { waitFor?: { core?: string } } | undefined)?.waitFor?.core;
+}

@@ -6,6 +6,7 @@ import { describeWaitFor } from '../../engine/index.js';
 import { type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
 import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import { plain, type Style } from '../style.js';
+import { deadlocksByCore } from './findings.js';
 import { cellText } from './markdown.js';
 
 /** Filesystems where finding `sig` appears on `version`, or '-'. */
@@ -132,18 +133,8 @@ function firstWithCore(m: MatrixResult, core: string | undefined): number {
   return m.findings.findIndex((f) => m.witnesses.get(f.signature)?.waitFor?.core === core);
 }
 
-/** `deadlocks: 18 signatures, 2 once the tasks ... are set aside`, when some share a core. */
 function deadlockCores(m: MatrixResult): string | undefined {
-  const cores = m.findings.flatMap((f) => {
-    const core = m.witnesses.get(f.signature)?.waitFor?.core;
-    return core === undefined ? [] : [core];
-  });
-  const distinct = new Set(cores).size;
-  if (distinct === cores.length) return undefined;
-  return (
-    `deadlocks: ${cores.length} signatures, ${distinct} once the tasks and held locks around them are set ` +
-    'aside (the same locks waited for and held in the same functions)'
-  );
+  return deadlocksByCore(m.findings.map((f) => m.witnesses.get(f.signature)?.waitFor?.core));
 }
 
 export function matrixText(m: MatrixResult, style: Style = plain): string {
