@@ -128,8 +128,10 @@ interface ThreadRec {
   result: unknown;
   /** Why the thread died (oops, failed assertion, livelock), if it did. */
   dead: Outcome | undefined;
-  /** Locks held, in acquisition order (engine view; ownerless locks included). */
-  /** Held locks, with the function each was taken in (a deadlock's core names it). */
+  /**
+   * Locks held, in acquisition order (engine view; ownerless locks included), with the function
+   * each was taken in (a deadlock's core names it).
+   */
   heldLocks: { lock: Lock; mode: LockMode; fn: string }[];
 }
 
