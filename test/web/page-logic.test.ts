@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { acquire, check, defineModel, type Lock, recordTrace, release } from '../../src/engine/index.js';
 import { abbaDeadlock } from '../../src/examples/index.js';
 import { lockEdges, lockGraph } from '../../web/src/lock-graph.js';
+import { waitForLines } from '../../web/src/matrix-rows.js';
 import { replayCommand, reportText } from '../../web/src/report.js';
 import { mermaidName, mermaidText, sequenceDiagram } from '../../web/src/sequence.js';
 import { type TraceFile, traceProblem } from '../../web/src/trace-format.js';
@@ -222,5 +223,36 @@ describe('report and replay command', () => {
     expect(traceProblem(abbaTrace())).toBeUndefined();
     expect(traceProblem({ format: 'other/2' })).toMatch(/unsupported trace format 'other\/2'/);
     expect(traceProblem(null)).toBe('not a JSON object');
+  });
+});
+
+describe('matrix rows (web/src/matrix-rows.ts)', () => {
+  it('gives a deadlock row its wait-for line and names the earlier row that is the same deadlock', () => {
+    // abba-bystander's two deadlocks: the ABBA pair alone, and with T2 queued behind it.
+    const result = check(abbaDeadlock({ bystander: true }), { minimize: false });
+    const findings = result.findings.map((f) => ({
+      signature: f.signature,
+      kind: f.kind,
+      title: f.title,
+      occurrences: [
+        {
+          kernel: 'k',
+          fs: 'none',
+          scenario: 'abba-bystander',
+          token: f.token,
+          waitFor: (f.details as { waitFor?: any }).waitFor,
+        },
+      ],
+    }));
+    const lines = waitForLines({ versions: ['k'], runs: [], findings });
+    // the search meets the deadlock with T2 behind it first
+    expect(lines).toEqual([
+      'cycle: T0 -> T1 -> T0; waiting behind it: T2',
+      'cycle: T0 -> T1 -> T0 (the deadlock of row 1, with other tasks or held locks around it)',
+    ]);
+    // A row that is not a deadlock has no line.
+    expect(waitForLines({ versions: [], runs: [], findings: [{ ...findings[0], occurrences: [] }] })).toEqual(
+      [undefined],
+    );
   });
 });

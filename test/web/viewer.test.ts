@@ -249,7 +249,13 @@ describe('trace viewer (headless Chromium)', () => {
           title: f.title,
           occurrences: [],
         };
-        entry.occurrences.push({ kernel, fs: 'none', scenario: 'philosophers-3', token: f.token });
+        entry.occurrences.push({
+          kernel,
+          fs: 'none',
+          scenario: 'philosophers-3',
+          token: f.token,
+          waitFor: (f.details as { waitFor?: unknown }).waitFor,
+        });
         findings.set(f.signature, entry);
       }
     const matrix = {
@@ -291,6 +297,8 @@ describe('trace viewer (headless Chromium)', () => {
       ['left-first', 'none · philosophers-3'],
       ['ordered', '–'],
     ]);
+    // the deadlock's wait-for graph, as the matrix text prints it
+    expect(await page.textContent('[data-testid=matrix-wait-for]')).toBe('cycle: P0 -> P1 -> P2 -> P0');
     await screenshot(page, 'viewer-matrix.png');
 
     await page.click('[data-testid=occurrence]');

@@ -1,6 +1,10 @@
 // The JSON the viewer reads: trace files (`faultline-trace/1`, written by the engine's
 // recordTrace) and matrix results. The page knows nothing else of faultline; these types mirror
-// the format, and a test checks that the engine's TraceFile still fits them.
+// the format, and a test checks that the engine's TraceFile still fits them. The one exception is
+// a deadlock's wait-for summary, whose type and wording the page takes from engine/wait-for.ts (a
+// module with no imports), so that the page and the text reports say the same.
+
+import type { WaitForSummary } from '../../src/engine/wait-for.js';
 
 export const TRACE_FORMAT = 'faultline-trace/1';
 
@@ -81,6 +85,8 @@ export interface Occurrence {
   fs: string;
   scenario: string;
   token: string;
+  /** A deadlock's wait-for graph in this occurrence (the matrix JSON's `waitFor`). */
+  waitFor?: WaitForSummary;
 }
 
 export interface MatrixRun {

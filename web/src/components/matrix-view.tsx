@@ -1,6 +1,7 @@
 // A matrix result: a row per finding, a column per kernel version; each cell lists where the
 // finding appeared in that version (filesystem and scenario), each a link to its trace.
 
+import { waitForLines } from '../matrix-rows.js';
 import type { Matrix, MatrixRun } from '../trace-format.js';
 
 /** `canOpen`: the server can replay an occurrence into a trace (else cells list, not link). */
@@ -8,6 +9,7 @@ export function MatrixView(props: { matrix: Matrix; canOpen: boolean }) {
   const { matrix } = props;
   const runsOf = (v: string) => matrix.runs.filter((r) => r.kernel === v);
   const incomplete = (runs: MatrixRun[]) => runs.filter((r) => !r.complete).length;
+  const waits = waitForLines(matrix);
   return (
     <div class="matrix-page">
       <header class="topbar">
@@ -43,6 +45,11 @@ export function MatrixView(props: { matrix: Matrix; canOpen: boolean }) {
                   <div class="signature" title="signature">
                     {f.signature}
                   </div>
+                  {waits[fi] && (
+                    <div class="wait-for" data-testid="matrix-wait-for">
+                      {waits[fi]}
+                    </div>
+                  )}
                 </th>
                 {matrix.versions.map((v) => {
                   const occ = f.occurrences.map((o, oi) => ({ o, oi })).filter(({ o }) => o.kernel === v);
