@@ -199,44 +199,23 @@ describe('exit codes and usage', () => {
   });
 
   it('matrix: exit 1 only with --fail-on-findings; the text says which versions are clean', async () => {
-    const r = await inProcess([
-      '--provider',
-      TOY,
-      'matrix',
-      '--scenarios',
-      'fault-vs-truncate',
-      '--fail-on-findings',
-    ]);
+    const toyMatrix = (...more: string[]) =>
+      inProcess(['--provider', TOY, 'matrix', '--scenarios', 'fault-vs-truncate', ...more]);
+    const r = await toyMatrix('--fail-on-findings');
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/deadlock: fault, truncate blocked forever +- +ext4 +-/);
     expect(r.stdout).toContain('clean: base, final');
     expect(r.stdout).toContain('with findings: rc1 (1)');
     // the deadlock's wait-for graph, read off its witness: a cycle of the two tasks
     expect(r.stdout).toContain('   wait-for:  cycle: fault -> truncate -> fault\n');
-    const md = await inProcess([
-      '--provider',
-      TOY,
-      'matrix',
-      '--scenarios',
-      'fault-vs-truncate',
-      '--format',
-      'markdown',
-    ]);
+    const md = await toyMatrix('--format', 'markdown');
     expect(md.code).toBe(0);
     expect(md.stdout).toContain('| # | finding | base | rc1 | final |');
     expect(md.stdout).toContain(
       '| 1 | `deadlock` deadlock: fault, truncate blocked forever | - | ext4 | - |',
     );
     expect(md.stdout).toContain('**wait-for** cycle: fault -> truncate -> fault');
-    const json = await inProcess([
-      '--provider',
-      TOY,
-      'matrix',
-      '--scenarios',
-      'fault-vs-truncate',
-      '--format',
-      'json',
-    ]);
+    const json = await toyMatrix('--format', 'json');
     const [occurrence] = JSON.parse(json.stdout).findings[0].occurrences;
     expect(occurrence).toMatchObject({ kernel: 'rc1', fs: 'ext4', token: 'fl1:0,1x2,0' });
     expect(occurrence.waitFor).toEqual({
