@@ -7,7 +7,9 @@
 // replayed (or read from the JSON, which has it since explore gave occurrences a `waitFor`) and
 // its wait-for cycle printed after it (engine/wait-for.ts): a deadlock's signature names every
 // blocked task, so this tells a cycle from the tasks stuck behind one. It ends with the new
-// deadlock signatures grouped by their witnesses' cores: how many deadlocks they are.
+// deadlock signatures grouped by their witnesses' cores: how many deadlocks they are, and which
+// have a part (a cycle, or a wait on an exited task) that no deadlock witness of the pair files
+// has: deadlocks only three tasks reach.
 //
 //   npx tsx scripts/three-vs-pairs.ts [--cycles] THREE.json PAIRS.json [MORE-PAIRS.json ...]
 
@@ -91,7 +93,13 @@ for (const [sig, list] of [...beyondPairs].sort()) {
     const o = witness.get(`${s}\n${sig}`);
     console.log(`  ${s}  ${o?.token ?? '(no witness listed)'}`);
     if (!cycles || !o?.token || !sig.startsWith('deadlock|')) continue;
-    const waitFor = o.waitFor ?? waitForOf(s, o.token);
+    const waitFor =
+      o.waitFor ??
+      waitForOf(
+        three.runs.find((r) => r.scenario === s),
+        s,
+        o.token,
+      );
     if (!waitFor) {
       console.log('    (the replay shows no deadlock)');
       continue;
@@ -102,15 +110,39 @@ for (const [sig, list] of [...beyondPairs].sort()) {
   }
 }
 if (cycles) {
+  // The cores the pairs' deadlocks have (every witness of every pair file): a core no pair has is
+  // a deadlock only three tasks reach; the others are pair deadlocks with another task around.
+  // A core is its parts (cycles, waits on an exited task) joined by '; ' (engine/wait-for.ts).
+  const parts = (core: string) => core.split('; ');
+  const pairParts = new Set<string>();
+  for (const p of pairs)
+    for (const f of p.findings)
+      if (f.kind === 'deadlock')
+        for (const o of f.occurrences) {
+          const run = p.runs.find((r) => r.scenario === o.scenario && r.kernel === o.kernel && r.fs === o.fs);
+          const w = o.waitFor ?? (o.token && run ? waitForOf(run, o.scenario, o.token) : undefined);
+          if (w) for (const part of parts(w.core)) pairParts.add(part);
+        }
   const sigs = new Set([...byCore.values()].flatMap((s) => [...s]));
-  console.log(`\nNew deadlock signatures: ${sigs.size}; deadlocks by their witnesses' cores: ${byCore.size}`);
+  const inPairs = (core: string) => parts(core).every((part) => pairParts.has(part));
+  const fresh = [...byCore.keys()].filter((c) => !inPairs(c)).length;
+  console.log(
+    `\nNew deadlock signatures: ${sigs.size}; deadlocks by their witnesses' cores: ${byCore.size}, ` +
+      `${fresh} of them with a part no pair's deadlock witness has`,
+  );
   for (const [core, s] of [...byCore].sort((a, b) => b[1].size - a[1].size))
-    console.log(`  ${s.size} signature${s.size === 1 ? '' : 's'}: ${core}`);
+    console.log(
+      `  ${s.size} signature${s.size === 1 ? '' : 's'}${inPairs(core) ? '' : ' (not in the pairs)'}: ${core}`,
+    );
 }
 
 /** The wait-for summary of the deadlock that `token` replays in scenario `scenario` of the three-thread run. */
-function waitForOf(scenario: string, token: string): WaitForSummary | undefined {
-  const run = three.runs.find((r) => r.scenario === scenario)!;
+function waitForOf(
+  run: { kernel: string; fs: string; mmuWalk?: string } | undefined,
+  scenario: string,
+  token: string,
+): WaitForSummary | undefined {
+  if (!run) return undefined;
   const p = (provider ??= daxProvider());
   const t = tokenTarget(p, { scenario, kernel: run.kernel, fs: run.fs, mmuWalk: run.mmuWalk ?? 'ptl' });
   const r = replay(buildTargetModel(p, t), token);
