@@ -1,5 +1,8 @@
 // check's witness minimisation runs one bounded search per preemption bound for all findings at
-// once; each finding must still get the witness that a search of its own would have given.
+// once; each finding must still get the witness that a search of its own would have given. The
+// shared searches skip prefixes equivalent to one explored; the reference here does not, so where
+// the budget does not bind this also checks that skipping keeps the first witness, and where it
+// binds, that skipping reaches further.
 
 import { describe, expect, it } from 'vitest';
 import { exploreBounded } from '../../src/engine/explorers/bounded.js';
@@ -14,17 +17,18 @@ import {
   type Model,
   read,
   release,
+  replay,
   write,
 } from '../../src/engine/index.js';
 import { Run } from '../../src/engine/run.js';
-import { diningPhilosophers } from '../../src/examples/index.js';
+import { diningPhilosophers, peterson } from '../../src/examples/index.js';
 
 /** The minimisation as it was before the searches were shared: one search per finding and bound. */
-function minimizedOneByOne<S>(model: Model<S>, raw: readonly Finding[]): Finding[] {
+function minimizedOneByOne<S>(model: Model<S>, raw: readonly Finding[], budget = 2000): Finding[] {
   return raw.map((f) => {
     if (f.preemptions === 0 || !f.trace.length || f.confirmed) return f;
     for (let bound = 0; bound < f.preemptions; bound++) {
-      const probe = new Run(model, { maxExecutions: 2000 });
+      const probe = new Run(model, { maxExecutions: budget });
       let better: Finding | undefined;
       exploreBounded(probe, bound, () => {
         better = probe.getFinding(f.signature);
@@ -70,5 +74,18 @@ describe('witness minimisation', () => {
       expected.map((f) => [f.signature, f.preemptions, f.token]),
     );
     expect(min.every((f) => f.preemptions === 1)).toBe(true);
+  });
+
+  it('where the budget binds, skipping equivalent prefixes finds a witness with fewer preemptions', () => {
+    // Peterson with its entry writes swapped: the plain search of 50 executions per bound keeps
+    // the first witness's 3 preemptions; the merged one finds 2 within the same budget.
+    const model = peterson({ swapEntryWrites: true });
+    const raw = check(model, { minimize: false }).findings;
+    expect(raw.map((f) => [f.kind, f.preemptions])).toEqual([['assertion', 3]]);
+    expect(minimizedOneByOne(model, raw, 50).map((f) => f.preemptions)).toEqual([3]);
+    const [min] = check(model, { minimizeExecutions: 50 }).findings;
+    expect(min.preemptions).toBe(2);
+    // and the witness replays to the finding
+    expect(replay(model, min.token).findings.map((f) => f.kind)).toEqual(['assertion']);
   });
 });
