@@ -5,7 +5,14 @@ import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import type { Provider } from '../provider.js';
 import { plain, type Style } from '../style.js';
 import type { Target } from '../target.js';
-import { deadlockCore, deadlocksByCore, findingJson, findingMarkdown, findingReport } from './findings.js';
+import {
+  deadlockCore,
+  deadlocksByCore,
+  findingJson,
+  findingMarkdown,
+  findingReport,
+  sameDeadlockNote,
+} from './findings.js';
 import { findingMermaid } from './mermaid.js';
 
 export type Format = 'text' | 'json' | 'markdown' | 'mermaid';
@@ -101,12 +108,8 @@ export function checkText(r: CheckReport, style: Style = plain): string {
   const shown = shownFindings(r);
   const cores = result.findings.map(deadlockCore);
   for (const { n, f } of shown) {
-    const first = cores[n - 1] === undefined ? -1 : cores.indexOf(cores[n - 1]);
-    const same =
-      first >= 0 && first < n - 1
-        ? `; the deadlock of finding ${first + 1}, with other tasks or held locks around it`
-        : '';
-    out.push('', style.dim(`[finding ${n} of ${result.findings.length}${same}]`));
+    const same = sameDeadlockNote(cores, n - 1);
+    out.push('', style.dim(`[finding ${n} of ${result.findings.length}${same ? `; ${same}` : ''}]`));
     out.push(
       ...colourReport(findingReport(f, r.provider, t), style)
         .trimEnd()

@@ -45,6 +45,17 @@ export function deadlocksByCore(cores: readonly (string | undefined)[]): string 
   );
 }
 
+/**
+ * `; the deadlock of finding N, ...` for finding `i` when an earlier one has its deadlock core
+ * (`cores` as for `deadlocksByCore`), else ''.
+ */
+export function sameDeadlockNote(cores: readonly (string | undefined)[], i: number): string {
+  const first = cores[i] === undefined ? -1 : cores.indexOf(cores[i]);
+  return first >= 0 && first < i
+    ? `the deadlock of finding ${first + 1}, with other tasks or held locks around it`
+    : '';
+}
+
 /** A finding's deadlock core (`details.waitFor.core`), if it is a deadlock. */
 export function deadlockCore(f: Finding): string | undefined {
   return (f.details as { waitFor?: { core?: string } } | undefined)?.waitFor?.core;

@@ -6,7 +6,7 @@ import { describeWaitFor } from '../../engine/index.js';
 import { type MatrixResult, type MatrixRun, versionSummary } from '../matrix.js';
 import { duration, ESTIMATE_CAVEAT, sharePercent } from '../progress.js';
 import { plain, type Style } from '../style.js';
-import { deadlocksByCore } from './findings.js';
+import { deadlocksByCore, sameDeadlockNote } from './findings.js';
 import { cellText } from './markdown.js';
 
 /** Filesystems where finding `sig` appears on `version`, or '-'. */
@@ -111,30 +111,26 @@ export function remainingEstimate(runs: readonly MatrixRun[]): string | undefine
   );
 }
 
+/** Per finding, its witness's deadlock core (undefined: not a deadlock). */
+function witnessCores(m: MatrixResult): (string | undefined)[] {
+  return m.findings.map((f) => m.witnesses.get(f.signature)?.waitFor?.core);
+}
+
 /**
  * A deadlock witness's wait-for graph in one line (`cycle: A -> B -> A; waiting behind it: C`):
  * its signature names every blocked task, this which of them deadlock and which only queue. A
  * deadlock whose core (its cycles by lock and function, wait-for.ts) an earlier finding of the
- * list has says which: the same deadlock with other tasks around it.
+ * list has says which: the same deadlock with other tasks or held locks around it.
  */
 function waitForText(m: MatrixResult, i: number): string | undefined {
   const w = m.witnesses.get(m.findings[i].signature)!;
   if (!w.waitFor) return undefined;
-  const text = describeWaitFor(w.waitFor).join('; ');
-  const first = firstWithCore(m, w.waitFor.core);
-  return first < i
-    ? `${text} (the deadlock of finding ${first + 1}, with other tasks or held locks around it)`
-    : text;
-}
-
-/** The index of the first finding whose witness has this deadlock core (-1: none). */
-function firstWithCore(m: MatrixResult, core: string | undefined): number {
-  if (core === undefined) return -1;
-  return m.findings.findIndex((f) => m.witnesses.get(f.signature)?.waitFor?.core === core);
+  const same = sameDeadlockNote(witnessCores(m), i);
+  return `${describeWaitFor(w.waitFor).join('; ')}${same ? ` (${same})` : ''}`;
 }
 
 function deadlockCores(m: MatrixResult): string | undefined {
-  return deadlocksByCore(m.findings.map((f) => m.witnesses.get(f.signature)?.waitFor?.core));
+  return deadlocksByCore(witnessCores(m));
 }
 
 export function matrixText(m: MatrixResult, style: Style = plain): string {
