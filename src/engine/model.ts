@@ -97,6 +97,8 @@ export interface ExecutionContext {
   pending(t: number): Op | undefined;
   /** Replay token of the execution so far. */
   token(): string;
+  /** Preemptions so far: switches away from a thread that could have gone on. */
+  readonly preemptions: number;
 }
 
 export interface Monitor {

@@ -8,7 +8,8 @@
 // a recursive read of a read-held class), `circular-dependency` (a new dependency closes a strong
 // cycle), `bad-unlock`, `lock-held-at-exit`, `assert-held`. At the end of the run a cycle or a
 // recursion is marked `confirmed`, with that trace, when an explored execution really deadlocked
-// with its classes held by blocked tasks and one of them waiting for one of those classes.
+// with its classes held by blocked tasks and one of them waiting for one of those classes (of
+// those executions, the one with the fewest preemptions, then the shortest token).
 //
 // A cycle is one finding whatever code made its edges first: its signature names its lock classes
 // only (which function first made an edge depends on the order executions were explored; the
@@ -72,6 +73,18 @@ interface Deadlock extends DeadlockWitness {
   /** Dependencies the execution made (`from>to>kind`, new or not), and findings it reported. */
   edges: Set<string>;
   reported: Set<string>;
+  /** Its preemptions: a confirmation shows the deadlock with the fewest (then the shortest token). */
+  preemptions: number;
+}
+
+/** Is deadlock `a` a better witness than `b`: fewer preemptions, then a shorter token? */
+function simpler(
+  a: { preemptions: number; token: string },
+  b: { preemptions: number; token: string },
+): boolean {
+  return (
+    a.preemptions < b.preemptions || (a.preemptions === b.preemptions && a.token.length < b.token.length)
+  );
 }
 
 interface Prediction {
@@ -307,11 +320,21 @@ export class LockdepMonitor implements Monitor {
       .map((b) => `${b.holds.join(',')}>${b.waitsFor ?? b.sleepsOn?.join(',') ?? ''}`)
       .join('|');
     const token = x.token();
+    const preemptions = x.preemptions;
     const old = this.deadlocks.get(key);
-    if (old && old.token.length <= token.length) return;
+    if (old && !simpler({ preemptions, token }, old)) return;
     const edges = this.edgesNow;
     const reported = this.reportedNow;
-    this.deadlocks.set(key, { token, execution: this.execution, blocked, held, waited, edges, reported });
+    this.deadlocks.set(key, {
+      token,
+      execution: this.execution,
+      blocked,
+      held,
+      waited,
+      edges,
+      reported,
+      preemptions,
+    });
     this.deadlockWrites++;
   }
 
@@ -320,7 +343,7 @@ export class LockdepMonitor implements Monitor {
     for (const p of this.predictions.values()) {
       const w = this.confirming(p);
       if (!w) continue;
-      const { held: _h, waited: _w, edges: _e, reported: _r, ...witness } = w;
+      const { held: _h, waited: _w, edges: _e, reported: _r, preemptions: _p, ...witness } = w;
       const { history: _history, ...spec } = p.spec;
       out.push({
         ...spec,
@@ -340,7 +363,7 @@ export class LockdepMonitor implements Monitor {
         ? d.reported.has(signatureOf(p.spec)) &&
           d.blocked.some((b) => b.waitsFor === p.recursive && b.holds.includes(p.recursive!))
         : p.classes.every((c) => d.held.has(c)) && p.classes.some((c) => d.waited.has(c));
-      if (ok && (!best || d.token.length < best.token.length)) best = d;
+      if (ok && (!best || simpler(d, best))) best = d;
     }
     return best;
   }
