@@ -73,4 +73,10 @@ export {
 export { decodeToken, encodeToken, joinTokens, TokenError, tokenParts } from './token.js';
 export { describeOp, traceOf } from './trace.js';
 export { recordTrace, TRACE_FORMAT, type TraceFile, type TraceFileStep } from './trace-file.js';
-export { describeWaitFor, type WaitEdge, type WaitForSummary, waitForSummary } from './wait-for.js';
+export {
+  describeWaitFor,
+  earlierSameCore,
+  type WaitEdge,
+  type WaitForSummary,
+  waitForSummary,
+} from './wait-for.js';

@@ -121,6 +121,15 @@ function coreOf(
   return [...parts].sort().join('; ');
 }
 
+/**
+ * The first of `cores` (one per finding, undefined where not a deadlock) equal to `cores[i]`, if
+ * it comes before `i`; else -1. Reports name that finding: the same deadlock as finding `i`.
+ */
+export function earlierSameCore(cores: readonly (string | undefined)[], i: number): number {
+  const first = cores[i] === undefined ? -1 : cores.indexOf(cores[i]);
+  return first < i ? first : -1;
+}
+
 /** The summary as report lines: `cycle: A -> B -> A`, `waiting behind it: C`, ... */
 export function describeWaitFor(s: WaitForSummary): string[] {
   const lines = s.cycles.map((c) =>

@@ -2,7 +2,7 @@
 // the same deadlock with other tasks or held locks around it (the same core, engine/wait-for.ts),
 // as the text report of `faultline matrix` says.
 
-import { describeWaitFor, type WaitForSummary } from '../../src/engine/wait-for.js';
+import { describeWaitFor, earlierSameCore, type WaitForSummary } from '../../src/engine/wait-for.js';
 import type { Matrix, MatrixFinding } from './trace-format.js';
 
 /** A deadlock's wait-for summary, from its first occurrence that has one. */
@@ -16,9 +16,9 @@ export function waitForLines(matrix: Matrix): (string | undefined)[] {
   return matrix.findings.map((f, i) => {
     const w = waitForOf(f);
     if (!w) return undefined;
-    const first = cores.indexOf(w.core);
+    const first = earlierSameCore(cores, i);
     const same =
-      first < i ? ` (the deadlock of row ${first + 1}, with other tasks or held locks around it)` : '';
+      first >= 0 ? ` (the deadlock of row ${first + 1}, with other tasks or held locks around it)` : '';
     return `${describeWaitFor(w).join('; ')}${same}`;
   });
 }

@@ -2,7 +2,7 @@
 // each `faultline replay TOKEN` completed into a command that runs as is (the scenario, kernel,
 // filesystem and provider the token belongs to).
 
-import type { Finding } from '../../engine/index.js';
+import { earlierSameCore, type Finding } from '../../engine/index.js';
 import { formatFinding, toJson, toMarkdown } from '../../report/index.js';
 import type { Provider } from '../provider.js';
 import { replayCommand, type Target } from '../target.js';
@@ -50,10 +50,8 @@ export function deadlocksByCore(cores: readonly (string | undefined)[]): string 
  * (`cores` as for `deadlocksByCore`), else ''.
  */
 export function sameDeadlockNote(cores: readonly (string | undefined)[], i: number): string {
-  const first = cores[i] === undefined ? -1 : cores.indexOf(cores[i]);
-  return first >= 0 && first < i
-    ? `the deadlock of finding ${first + 1}, with other tasks or held locks around it`
-    : '';
+  const first = earlierSameCore(cores, i);
+  return first >= 0 ? `the deadlock of finding ${first + 1}, with other tasks or held locks around it` : '';
 }
 
 /** A finding's deadlock core (`details.waitFor.core`), if it is a deadlock. */

@@ -122,10 +122,10 @@ function witnessCores(m: MatrixResult): (string | undefined)[] {
  * deadlock whose core (its cycles by lock and function, wait-for.ts) an earlier finding of the
  * list has says which: the same deadlock with other tasks or held locks around it.
  */
-function waitForText(m: MatrixResult, i: number): string | undefined {
+function waitForText(m: MatrixResult, cores: readonly (string | undefined)[], i: number): string | undefined {
   const w = m.witnesses.get(m.findings[i].signature)!;
   if (!w.waitFor) return undefined;
-  const same = sameDeadlockNote(witnessCores(m), i);
+  const same = sameDeadlockNote(cores, i);
   return `${describeWaitFor(w.waitFor).join('; ')}${same ? ` (${same})` : ''}`;
 }
 
@@ -156,6 +156,7 @@ export function matrixText(m: MatrixResult, style: Style = plain): string {
   });
   if (!m.findings.length) out.push(style.green('(no findings)'));
   if (m.findings.length) out.push('', style.bold('findings'));
+  const cores = witnessCores(m);
   m.findings.forEach((f, i) => {
     const w = m.witnesses.get(f.signature)!;
     const where = [...new Set(f.occurrences.map((o) => o.scenario))].join(', ');
@@ -166,7 +167,7 @@ export function matrixText(m: MatrixResult, style: Style = plain): string {
     if (f.locks.length) out.push(`${pad}locks:     ${f.locks.join(', ')}`);
     if (f.functions.length) out.push(`${pad}functions: ${f.functions.join(', ')}`);
     out.push(`${pad}scenarios: ${where}`);
-    const waits = waitForText(m, i);
+    const waits = waitForText(m, cores, i);
     if (waits) out.push(`${pad}wait-for:  ${waits}`);
     if (!f.confirmed) out.push(`${pad}predicted from the lock graph; no explored execution deadlocked on it`);
     if (w.replay) out.push(`${pad}replay:    ${style.cyan(w.replay)}`);
@@ -186,13 +187,14 @@ export function matrixMarkdown(m: MatrixResult): string {
   });
   if (!m.findings.length) out.push('', 'No findings.');
   out.push('');
+  const cores = witnessCores(m);
   m.findings.forEach((f, i) => {
     const w = m.witnesses.get(f.signature)!;
     out.push(`### ${i + 1}. ${f.title}`, '');
     const facts = [`**kind** \`${f.kind}\``];
     if (f.locks.length) facts.push(`**locks** ${f.locks.map((l) => `\`${l}\``).join(', ')}`);
     if (f.functions.length) facts.push(`**functions** ${f.functions.map((l) => `\`${l}\``).join(', ')}`);
-    const waits = waitForText(m, i);
+    const waits = waitForText(m, cores, i);
     if (waits) facts.push(`**wait-for** ${cellText(waits)}`);
     out.push(facts.join(' · '), '');
     if (w.replay) out.push(`Replay: \`${w.replay}\``, '');
