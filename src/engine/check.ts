@@ -2,6 +2,12 @@
 
 import { exploreBounded } from './explorers/bounded.js';
 import { exploreDpor } from './explorers/dpor.js';
+import {
+  type SpecPool,
+  type SpeculationStats,
+  Speculator,
+  speculationRefusal,
+} from './explorers/dpor-speculation.js';
 import { explorePct } from './explorers/pct.js';
 import { exploreRandom } from './explorers/random.js';
 import {
@@ -61,6 +67,8 @@ export interface CheckResult {
    * path it stopped on (explorers/dpor.ts, "progress estimate"; BENCHMARKS.md measures its error).
    */
   explored?: number;
+  /** DPOR run with a pool: how its executions were run (the rest of the result does not depend on it). */
+  speculation?: SpeculationStats;
 }
 
 function modeOf(opts: CheckOptions): Mode {
@@ -69,8 +77,14 @@ function modeOf(opts: CheckOptions): Mode {
     : (opts.mode ?? 'dpor');
 }
 
-export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult {
+/**
+ * Explore `model`. With `pool` (DPOR only), branches' first executions run ahead on the pool's
+ * threads (dpor-speculation.ts); the result is the same, with `speculation` counting how they ran.
+ */
+export function check<S>(model: Model<S>, opts: CheckOptions = {}, pool?: SpecPool): CheckResult {
   const mode = modeOf(opts);
+  if (pool && mode !== 'dpor')
+    throw new Error(`only DPOR checks run ahead on a pool of threads (a ${mode} check has its own split)`);
   if (opts.checkpoint && (mode !== 'dpor' || opts.raceCensus))
     throw new Error(
       'checkpoints are for DPOR runs without a race census (other modes re-run quickly or keep more state)',
@@ -79,10 +93,16 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
   const run = new Run(model, opts);
   let complete: boolean;
   let races: RaceCensus | undefined;
+  let speculator: Speculator | undefined;
   switch (mode) {
     case 'dpor': {
       const census = opts.raceCensus ? raceCensus(run) : undefined;
-      complete = exploreDpor(run, census?.observer);
+      if (pool) {
+        const refusal = speculationRefusal(run);
+        if (refusal) throw new Error(`cannot split this check over threads: ${refusal}`);
+        speculator = new Speculator(run, pool);
+      }
+      complete = exploreDpor(run, census?.observer, speculator);
       races = census?.result();
       break;
     }
@@ -105,6 +125,7 @@ export function check<S>(model: Model<S>, opts: CheckOptions = {}): CheckResult 
     ...(mode === 'bounded' ? { maxPreemptions: bound } : {}),
     ...(races ? { races } : {}),
     ...(explored !== undefined ? { explored: Number(explored.toPrecision(3)) } : {}),
+    ...(speculator ? { speculation: { ...speculator.stats } } : {}),
   };
 }
 

@@ -12,6 +12,16 @@ export {
 export { CheckpointMismatch, type CheckpointOptions, type RunCheckpoint } from './checkpoint.js';
 export type { ObjectSnapshot } from './execution.js';
 export { EngineAbort, Execution, type Outcome } from './execution.js';
+export { exploreSubtree } from './explorers/dpor.js';
+export {
+  chunkBuffers,
+  type SpecChunk,
+  type SpecJob,
+  type SpecPool,
+  type SpecResult,
+  type SpeculationStats,
+  SpeculationWorker,
+} from './explorers/dpor-speculation.js';
 export { exploreNaive, type NaiveOptions, type NaiveResult, traceKey } from './explorers/naive.js';
 export {
   runSampleBatch,

@@ -10,7 +10,7 @@ import {
 import { EngineAbort, Execution, type Outcome } from './execution.js';
 import { type Finding, signatureOf } from './findings.js';
 import type { Model, Monitor } from './model.js';
-import { ObjectRegistry } from './objects.js';
+import { type ObjectEntry, ObjectRegistry } from './objects.js';
 import type { FindingSpec } from './ops.js';
 import { decodeToken, encodeToken, joinTokens, tokenParts } from './token.js';
 import { traceOf } from './trace.js';
@@ -129,6 +129,18 @@ export class Run<S = any> {
     Object.assign(this.stats, structuredClone(cp.stats));
     for (const f of cp.findings) this.found.set(f.signature, structuredClone(f));
     for (let i = 0; i < this.monitors.length; i++) this.monitors[i].restoreRun!(cp.monitors[i]);
+  }
+
+  /**
+   * Start from another run's state (a worker exploring ahead, dpor-speculation.ts): its objects,
+   * what its monitors keep, and its findings as far as deduplication needs them (signature and
+   * preemptions).
+   */
+  adopt(s: { registry: ObjectEntry[]; monitors: unknown[]; found: [string, number][] }): void {
+    this.registry.restore(s.registry);
+    for (let i = 0; i < this.monitors.length; i++) this.monitors[i].restoreRun?.(s.monitors[i]);
+    for (const [signature, preemptions] of s.found)
+      this.found.set(signature, { signature, preemptions } as Finding);
   }
 
   /** The explorer's saved state when this run resumes a checkpoint (once; later calls: undefined). */

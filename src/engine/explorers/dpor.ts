@@ -20,8 +20,16 @@
 // code before its first op) are enumerated around the passes.
 
 import { CheckpointMismatch } from '../checkpoint.js';
-import { ACC_COMMUTE, ACC_SHIFT, ACC_SYNC, ACC_WRITE, accConflict } from '../execution.js';
-import type { Run } from '../run.js';
+import { ACC_COMMUTE, ACC_SHIFT, ACC_SYNC, ACC_WRITE, accConflict, type Execution } from '../execution.js';
+import type { ChooseFn, Run } from '../run.js';
+import {
+  type Recorder,
+  Replayed,
+  ranAsRecorded,
+  type SleepEntry,
+  type SpecJob,
+  type Speculator,
+} from './dpor-speculation.js';
 
 interface Ev {
   t: number;
@@ -62,6 +70,8 @@ interface Node {
   arity: number[];
   /** Branches (threads) explored from here before the current one, for the progress estimate. */
   done: number;
+  /** Speculation: the first `offered` branches of `wut` have been sent to run ahead. */
+  offered: number;
 }
 
 /** A choice vector as a key; trailing zeros (the defaults) dropped, so equal vectors match. */
@@ -121,7 +131,7 @@ function addCand(a: number[], n: number, v: number): number {
   return setAt(a, n, v);
 }
 
-function asleep(sleep: Node['sleep'], t: number): boolean {
+function asleep(sleep: readonly { t: number }[], t: number): boolean {
   for (const s of sleep) if (s.t === t) return true;
   return false;
 }
@@ -378,6 +388,7 @@ function loadStack(state: DporState): Node[] {
     vals: n.vals.length ? [...n.vals] : NO_NUMBERS,
     arity: n.arity.length ? [...n.arity] : NO_NUMBERS,
     done: Number.isInteger(n.done) ? (n.done as number) : 0,
+    offered: 0,
   }));
 }
 
@@ -432,6 +443,131 @@ function exploredShare(stack: readonly Node[], leaf: boolean): number {
   return leaf ? share + weight : share;
 }
 
+// ---- speculation ---------------------------------------------------------------------------------
+// Branches waiting on the path run ahead on other threads (dpor-speculation.ts says why the
+// result stays the sequential one).
+
+/**
+ * Send the branches waiting on the path to be run ahead, deepest first (the order they will be
+ * taken in). The branch the next execution takes is not among them: this thread runs it now.
+ */
+function offerBranches(
+  spec: Speculator,
+  stack: readonly Node[],
+  initial: readonly number[],
+  taking: WNode | undefined,
+): void {
+  if (!spec.wants()) return;
+  // Below the subtree being followed, the worker that explored it has the branches (its node's
+  // other branches come after it). Deepest first: the order the main thread reaches them in.
+  for (let k = Math.min(stack.length - 1, spec.floor); k >= 0; k--) {
+    const n = stack[k];
+    const wut = n.wut;
+    while (n.offered < wut.length && spec.has(wut[n.offered])) n.offered++;
+    if (n.offered >= wut.length) continue;
+    // Where the current branch has not run yet, its accesses are those its race recorded.
+    const curAcc = n.curAcc !== NO_NUMBERS ? n.curAcc : k === stack.length - 1 ? taking?.acc : undefined;
+    if (!curAcc) continue;
+    // Each waiting branch starts asleep to the node's sleepers and to every branch before it.
+    const sleep: SleepEntry[] = [...n.sleep, { t: n.cur, acc: curAcc }];
+    for (let j = 0; j < n.offered; j++) sleep.push({ t: wut[j].t, acc: wut[j].acc });
+    const path = pathAbove(stack, k);
+    for (let j = n.offered; j < wut.length; j++) {
+      const b = wut[j];
+      spec.send(b, { initial, ...path, branch: b.t, kids: saveKids(b.kids), sleep: flatSleep(sleep) });
+      n.offered++;
+      if (!spec.wants()) return;
+      sleep.push({ t: b.t, acc: b.acc });
+    }
+  }
+}
+
+/** A sleep set flat: thread, number of accesses, the accesses; per sleeper. */
+function flatSleep(sleep: readonly SleepEntry[]): Int32Array {
+  let n = 0;
+  for (const x of sleep) n += 2 + x.acc.length;
+  const out = new Int32Array(n);
+  let i = 0;
+  for (const x of sleep) {
+    out[i++] = x.t;
+    out[i++] = x.acc.length;
+    out.set(x.acc, i);
+    i += x.acc.length;
+  }
+  return out;
+}
+
+/** The sleep set a flat one stands for. */
+export function sleepOf(flat: Int32Array): SleepEntry[] {
+  const out: SleepEntry[] = [];
+  for (let i = 0; i < flat.length; ) {
+    const t = flat[i++];
+    const n = flat[i++];
+    out.push({ t, acc: Array.from(flat.subarray(i, i + n)) });
+    i += n;
+  }
+  return out;
+}
+
+/** The threads and choice vectors of the path's first `k` steps, flat. */
+function pathAbove(stack: readonly Node[], k: number): Pick<SpecJob, 'prefix' | 'valsAt' | 'vals'> {
+  const prefix = new Int32Array(k);
+  const valsAt = new Int32Array(k + 1);
+  let n = 0;
+  for (let i = 0; i < k; i++) {
+    prefix[i] = stack[i].cur;
+    n += stack[i].vals.length;
+    valsAt[i + 1] = n;
+  }
+  const vals = new Int32Array(n);
+  for (let i = 0; i < k; i++) vals.set(stack[i].vals, valsAt[i]);
+  return { prefix, valsAt, vals };
+}
+
+/**
+ * A worker's side: explore the subtree of a job's branch as `dporPass` will explore it when its
+ * turn comes (from the same path, sleep set and wakeup tree), recording every execution.
+ */
+export function exploreSubtree(run: Run, job: SpecJob, recorder: Recorder, tick: () => boolean): void {
+  const floor = job.prefix.length;
+  const stack: NodeState[] = [];
+  for (let i = 0; i < floor; i++)
+    stack.push({
+      sleep: [],
+      wut: [],
+      cur: job.prefix[i],
+      curAcc: [],
+      cause: -1,
+      kids: [],
+      vals: Array.from(job.vals.subarray(job.valsAt[i], job.valsAt[i + 1])),
+      arity: [],
+    });
+  stack.push({
+    sleep: sleepOf(job.sleep).map((x) => ({ t: x.t, acc: [...x.acc] })),
+    wut: [],
+    cur: job.branch,
+    curAcc: [],
+    cause: -1,
+    kids: job.kids,
+    vals: [],
+    arity: [],
+  });
+  dporPass(
+    run,
+    job.initial,
+    [],
+    undefined,
+    { initial: job.initial, divergence: floor, stack },
+    [],
+    undefined,
+    {
+      floor,
+      recorder,
+      tick,
+    },
+  );
+}
+
 /**
  * Watches where each execution of a pass branches off (for measurements, not used by `check`).
  * `age` is how many executions earlier the wakeup-tree branch it takes was inserted (1: by the
@@ -464,6 +600,13 @@ export function dporPass(
   resume?: DporState,
   /** The arities of the previous pass, for the estimate until this pass has met its own. */
   priorArity: readonly number[] = [],
+  /** Has subtrees explored ahead on other threads (dpor-speculation.ts). */
+  speculator?: Speculator,
+  /**
+   * A worker exploring one subtree ahead: nothing above depth `floor` (races reversed there are
+   * the main thread's), each execution given to `recorder`; `tick` between executions.
+   */
+  sub?: { floor: number; recorder: Recorder; tick: () => boolean },
 ): boolean {
   const stack: Node[] = resume ? loadStack(resume) : [];
   let divergence = resume?.divergence ?? 0;
@@ -481,6 +624,8 @@ export function dporPass(
   // Between executions the path leads to the next one; during run.finish it is the one just run.
   let atLeaf = false;
   let passDone = false;
+  /** The wakeup-tree branch the next execution starts with (not for another choice vector). */
+  let branchTaken: WNode | undefined;
   run.explored = () => {
     const [count, rank] = vectorPosition(initial, initialArity.length ? initialArity : priorArity);
     return (rank + (passDone ? 1 : exploredShare(stack, atLeaf))) / count;
@@ -488,14 +633,19 @@ export function dporPass(
   for (;;) {
     if (run.exhausted()) {
       run.checkpoint(state, true);
+      speculator?.clear();
       return false;
     }
     run.checkpoint(state);
+    if (speculator) offerBranches(speculator, stack, initial, branchTaken);
+    sub?.tick();
+    const recorder = sub?.recorder;
+    recorder?.begin();
     // Choices go to the node of the step being run; before the first step, to `initial`.
     let chooser: Node | undefined;
     let ci = 0;
     let ii = 0;
-    const ex = run.execution((_t, _k, n) => {
+    const choose: ChooseFn = (_t, _k, n) => {
       if (!chooser) {
         const at = ii++;
         initialArity[at] = n;
@@ -509,7 +659,37 @@ export function dporPass(
       if (at >= chooser.vals.length) chooser.vals[at] = 0;
       const v = chooser.vals[at];
       return v < n ? v : n - 1;
-    });
+    };
+    const chooseRecorded: ChooseFn = (t, k, n) => {
+      const v = choose(t, k, n);
+      recorder!.choice(v, n);
+      return v;
+    };
+    // A worker's recording of this execution, followed while it agrees; one it flagged runs here.
+    const rec = speculator?.next(divergence, branchTaken, stack[stack.length - 1]?.sleep ?? NO_SLEEP);
+    let ex: Execution | Replayed | undefined;
+    if (rec && !rec.again) {
+      ex = Replayed.start(rec, choose);
+      if (!ex) {
+        speculator!.diverged();
+        ii = 0;
+      }
+    }
+    ex ??= run.execution(recorder ? chooseRecorded : choose);
+    branchTaken = undefined;
+    /** Leave the recording at step `upTo`: run the model through the steps so far. */
+    const materialize = (upTo: number): Execution => {
+      speculator!.diverged();
+      ii = 0;
+      chooser = undefined;
+      const real = run.execution(choose);
+      for (let k = 0; k < upTo; k++) {
+        chooser = stack[k];
+        ci = 0;
+        real.stepThread(stack[k].cur);
+      }
+      return real;
+    };
 
     hb.reset();
     const {
@@ -529,6 +709,7 @@ export function dporPass(
     let inherited: WNode[] = NO_BRANCHES;
     let i = 0;
     while (!ex.finished) {
+      recorder?.decision(ex.threads);
       let node: Node;
       if (i < stack.length) {
         node = stack[i];
@@ -549,6 +730,7 @@ export function dporPass(
           vals: NO_NUMBERS,
           arity: NO_NUMBERS,
           done: 0,
+          offered: 0,
         };
         if (node.wut.length) {
           const b = node.wut.shift()!;
@@ -581,7 +763,18 @@ export function dporPass(
       chooser = node;
       ci = 0;
       if (i >= divergence && node.arity.length) node.arity.length = 0;
-      const acc = ex.stepThread(p);
+      let acc: readonly number[] | undefined;
+      if (ex instanceof Replayed) {
+        acc = ex.step(p, choose);
+        if (!acc) {
+          ex = materialize(i);
+          chooser = node;
+          ci = 0;
+          if (i >= divergence && node.arity.length) node.arity.length = 0;
+        }
+      }
+      acc ??= (ex as Execution).stepThread(p);
+      recorder?.step(p, acc);
       if (node.vals.length !== ci) node.vals.length = ci;
       stepVals[i] = valsKey(node.vals);
       // The wakeup tree goes on under the choice vector this step took.
@@ -674,6 +867,8 @@ export function dporPass(
         v.push({ t: evThread[g], acc: evAcc[g], vals: stepVals[g] });
       }
       v.push({ t: evThread[f], acc: evAcc[f], vals: undefined });
+      // A worker exploring a subtree leaves the races reversed above it to the main thread.
+      if (sub && e <= sub.floor) continue;
       const node = stack[e];
       if (node.sleep.some((s) => isWeakInitial(s, v))) continue;
       if (node.wut === NO_BRANCHES) node.wut = [];
@@ -686,14 +881,36 @@ export function dporPass(
       observer.path(pathCauses);
     }
     atLeaf = true;
-    run.finish(ex);
+    let madeObjects = false;
+    if (ex instanceof Replayed) {
+      speculator!.stats.used++;
+      run.counted(ex.pos, ex.outcome);
+    } else if (rec && !ranAsRecorded(rec, ex.schedule, ex.choices)) {
+      // A flagged recording run here: if the tree had grown, the worker's later executions are
+      // not this run's (nor is what it had seen before them).
+      speculator!.diverged();
+      run.finish(ex);
+    } else if (recorder) {
+      // Flag what the main thread must run itself: something new to this run (see dpor-speculation.ts).
+      const objects = run.registry.size;
+      const witnesses = run.witnessChanges;
+      let versions = 0;
+      for (const m of run.monitors) versions += m.runVersion?.() ?? 0;
+      run.finish(ex);
+      for (const m of run.monitors) versions -= m.runVersion?.() ?? 0;
+      madeObjects = run.registry.size !== objects;
+      recorder.end(ex.outcome, madeObjects || versions !== 0 || run.witnessChanges !== witnesses);
+    } else run.finish(ex);
     atLeaf = false;
+    // A worker's later executions could name that object by an id the main run gives another.
+    if (madeObjects) return false;
 
     // Backtrack to the deepest node with another choice vector or wakeup-tree branch.
     for (;;) {
       const top = stack[stack.length - 1];
       if (!top) {
         passDone = true;
+        speculator?.clear();
         return true;
       }
       if (nextVector(top.vals, top.arity)) {
@@ -701,11 +918,15 @@ export function dporPass(
         observer?.branch('choice');
         break;
       }
+      // A worker's subtree ends with its branch's choice vectors; the rest is the main thread's.
+      if (sub && stack.length - 1 <= sub.floor) return true;
       if (top.sleep === NO_SLEEP) top.sleep = [];
       top.sleep.push({ t: top.cur, acc: top.curAcc });
       if (top.wut.length) {
         const b = top.wut.shift()!;
+        if (top.offered > 0) top.offered--;
         observer?.branch(run.stats.executions - b.born, b.cause, run.stats.executions - b.touched);
+        branchTaken = b;
         top.cur = b.t;
         top.cause = b.cause;
         top.kids = b.kids;
@@ -722,13 +943,13 @@ export function dporPass(
 }
 
 /** Exhaustive exploration: one DPOR pass per vector of choices made before the first step. */
-export function exploreDpor(run: Run, observer?: DporObserver): boolean {
+export function exploreDpor(run: Run, observer?: DporObserver, speculator?: Speculator): boolean {
   let resume = takeResumeState(run);
   const initial: number[] = resume ? [...resume.initial] : [];
   let prior: number[] = [];
   for (;;) {
     const arity: number[] = [];
-    const passed = dporPass(run, initial, arity, observer, resume, prior);
+    const passed = dporPass(run, initial, arity, observer, resume, prior, speculator);
     prior = arity;
     resume = undefined;
     if (!passed) return false;
