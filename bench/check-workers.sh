@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# `faultline check --workers N` for random and pct: is 2 workers faster than 1, with identical
-# output? Alternates --workers 1 and 2 for ROUNDS rounds (compiled, JSON, --no-minimize so the
-# sequential witness search after the sampling does not dilute the ratio), compares each JSON with
-# the first one's (stats.elapsedMs removed), and prints wall and CPU times and the ratio per round.
+# `faultline check --workers N`: is 2 workers faster than 1, with identical output? Alternates
+# --workers 1 and 2 for ROUNDS rounds (compiled, JSON, --no-minimize so the sequential witness
+# search after the exploration does not dilute the ratio), compares each JSON with the first
+# one's (stats.elapsedMs removed), and prints wall and CPU times and the ratio per round. Mode
+# random or pct runs RUNS executions; mode dpor explores (add --max-executions to cut it).
 #
 #   npx tsc -p tsconfig.build.json && bench/check-workers.sh
 #   ROUNDS=3 RUNS=100000 bench/check-workers.sh pct invalidate-vs-write-fault --kernel v4.4 --fs xfs
+#   bench/check-workers.sh dpor 'page:load|write|invalidate:hole:f2' --kernel v4.4 --fs xfs --mmu-walk atomic
 #
 # Exit status: 0 when every output is identical, 1 when one differs. Run it on a quiet machine.
 set -euo pipefail
@@ -25,7 +27,9 @@ status=0
 for ((r = 1; r <= rounds; r++)); do
   for w in 1 2; do
     TIMEFORMAT='%R %U %S'
-    t=$({ time node bin/faultline.mjs check "${args[@]}" --mode "$mode" --runs "$runs" --workers "$w" \
+    sampling=(--mode "$mode" --runs "$runs")
+    [[ $mode == dpor ]] && sampling=()
+    t=$({ time node bin/faultline.mjs check "${args[@]}" "${sampling[@]}" --workers "$w" \
       --no-minimize --format json >"$out/w$w.json" 2>/dev/null || true; } 2>&1)
     read -r wall user sys <<<"$t"
     eval "wall$w=$wall"
@@ -40,5 +44,5 @@ for ((r = 1; r <= rounds; r++)); do
   printf 'round %d: speed-up %.2fx\n' "$r" "$(awk "BEGIN{print $wall1 / $wall2}")"
 done
 executions=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).stats.executions)' "$out/w1.json")
-echo "$mode, $runs runs ($executions executions): outputs $([[ $status == 0 ]] && echo identical || echo DIFFER)"
+echo "$mode$([[ $mode == dpor ]] || echo ", $runs runs") ($executions executions): outputs $([[ $status == 0 ]] && echo identical || echo DIFFER)"
 exit $status

@@ -5,7 +5,7 @@
 // check still going after START_AFTER_MS starts them, and until they are up the main thread runs
 // the batches itself, so a short check costs about what it costs on one thread.
 
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 import { type CheckOptions, type CheckResult, checkOnWorkers, sampleSpecOf } from '../engine/check.js';
 import type {
   SampleBatch,
@@ -34,6 +34,11 @@ export interface CheckWorkerData {
   sample: SampleSpec;
   maxStepsPerThread?: number;
   warmUp: boolean;
+  /**
+   * A DPOR check's worker (dpor-pool.ts): the port it replies on, and the slot of `cancel` where
+   * the check writes the id of a job to stop.
+   */
+  dpor?: { port: MessagePort; cancel: SharedArrayBuffer; slot: number };
 }
 
 export type CheckWorkerReply =

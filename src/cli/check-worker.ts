@@ -1,15 +1,19 @@
-// A worker of `check --workers N` in mode random or pct (see check-pool.ts): loads the provider,
-// builds the target's model once, and runs the batches of executions it is sent on a run of its
-// own, replying with what the main thread needs to take them in order.
+// A worker of `check --workers N` (see check-pool.ts and dpor-pool.ts): loads the provider, builds
+// the target's model once, and runs what it is sent: in mode random or pct, batches of executions
+// on a run of its own, replying with what the main thread needs to take them in order; in DPOR,
+// branches' first executions, each from the snapshot of the main run it names.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { exploreSubtree } from '../engine/explorers/dpor.js';
+import { chunkBuffers, type SpecJob, SpeculationWorker } from '../engine/explorers/dpor-speculation.js';
 import { runSampleBatch, type SampleBatch } from '../engine/explorers/sample-split.js';
 import { Run } from '../engine/run.js';
 import type { CheckWorkerData, CheckWorkerReply } from './check-pool.js';
+import type { DporWorkerReply } from './dpor-pool.js';
 import { loadProvider } from './provider.js';
 import { buildTargetModel } from './target.js';
 
-const { spec, target, sample, maxStepsPerThread, warmUp: warm } = workerData as CheckWorkerData;
+const { spec, target, sample, maxStepsPerThread, warmUp: warm, dpor } = workerData as CheckWorkerData;
 /** Warm-up: this many executions, or this long, whichever comes first. */
 const WARM_UP_EXECUTIONS = 1500;
 const WARM_UP_MS = 2000;
@@ -20,7 +24,7 @@ const model = buildTargetModel(p, { ...target, kernel });
 const runOptions = maxStepsPerThread !== undefined ? { maxStepsPerThread } : {};
 if (warm) warmUp();
 const run = new Run(model, runOptions);
-parentPort!.postMessage({ ready: true } satisfies CheckWorkerReply);
+if (!dpor) parentPort!.postMessage({ ready: true } satisfies CheckWorkerReply);
 
 /**
  * A fresh thread runs the model several times slower until V8 has compiled it (measured: a
@@ -37,12 +41,32 @@ function warmUp(): void {
     runSampleBatch(scratch, sample, { batch: i, from: r, to: r + 1, k: 1 + (i % 64) * 4 });
   }
 }
-parentPort!.on('message', (task: SampleBatch) => {
-  let reply: CheckWorkerReply;
-  try {
-    reply = { result: runSampleBatch(run, sample, task) };
-  } catch (e) {
-    reply = { batch: task.batch, error: (e as Error).stack ?? String(e) };
-  }
-  parentPort!.postMessage(reply);
-});
+if (dpor) {
+  // A DPOR check's worker: jobs come on the parent port, chunks of results go back on the check's
+  // own port (read without the event loop there); the check cancels a job by writing its id into
+  // this worker's slot of `cancel`.
+  const cancel = new Int32Array(dpor.cancel);
+  const speculation = new SpeculationWorker(model, runOptions, (r, job, recorder, tick) =>
+    exploreSubtree(r, job, recorder, tick),
+  );
+  const reply = (m: DporWorkerReply) => {
+    dpor.port.postMessage(m, 'chunk' in m ? chunkBuffers(m.chunk) : []);
+  };
+  parentPort!.on('message', (job: SpecJob) =>
+    speculation.run(
+      job,
+      (chunk) => reply({ chunk }),
+      () => Atomics.load(cancel, dpor.slot) === job.id,
+    ),
+  );
+  reply({ ready: true });
+} else
+  parentPort!.on('message', (task: SampleBatch) => {
+    let reply: CheckWorkerReply;
+    try {
+      reply = { result: runSampleBatch(run, sample, task) };
+    } catch (e) {
+      reply = { batch: task.batch, error: (e as Error).stack ?? String(e) };
+    }
+    parentPort!.postMessage(reply);
+  });

@@ -10,6 +10,7 @@ import { ReplayMismatch, TokenError, tokenParts } from '../engine/index.js';
 import { runBisect } from './bisect.js';
 import { checkCheckpoint, finishCheckpoint } from './check-checkpoint.js';
 import { runTargetOnWorkers } from './check-pool.js';
+import { runTargetOnDporWorkers } from './dpor-pool.js';
 import { EXIT, UsageError } from './errors.js';
 import { renderBisect } from './format/bisect-report.js';
 import { type Format, renderCheck } from './format/check-report.js';
@@ -457,17 +458,17 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
     )
     .option(
       '--workers <n>',
-      'random and pct: threads running the executions, this one and n-1 workers (default: the number of cores); the result is the same for every n',
+      'threads running the check, this one and n-1 workers (default: the number of cores); the result is the same for every n',
       integer('--workers', 1),
     )
     .addHelpText(
       'after',
-      '\nRandom and pct checks run their executions on --workers threads, in batches taken back in order,\n' +
-        'so findings, witnesses and counts are the same for every n (a --time-limit cuts where it cuts).\n' +
-        'The workers start once a check has run a second: a short check runs on this thread alone.\n' +
-        'DPOR and bounded searches run on one thread: each execution depends on the ones before (a split\n' +
-        'that kept the result could gain at most 1.3x to 1.7x on 2 cores, BENCHMARKS.md). For more cores\n' +
-        'there, run many scenarios at once: matrix or explore --workers N.\n' +
+      '\nRandom and pct checks run their executions on --workers threads, in batches taken back in order;\n' +
+        'DPOR has the workers explore subtrees ahead, which this thread follows step by step. Findings,\n' +
+        'witnesses and counts are the same for every n (a --time-limit cuts where it cuts). The workers\n' +
+        'start once a check has run a second (DPOR: and its estimate leaves five more): a short check runs\n' +
+        'on this thread alone. A bounded search runs on one thread: for more cores there, run many\n' +
+        'scenarios at once: matrix or explore --workers N.\n' +
         '\nExit status: 0 nothing found, 1 findings, 2 bad usage or input, 130 interrupted (partial results printed).',
     )
     .action(
@@ -520,13 +521,19 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
         if (checkpoint?.resumedFrom !== undefined)
           note(`faultline: resuming from ${o.checkpoint} after ${checkpoint.resumedFrom} executions`);
         const sampling = budget.mode === 'random' || budget.mode === 'pct';
-        if (o.workers !== undefined && o.workers > 1 && !sampling)
+        const dpor = exploresWithDpor(budget);
+        if (o.workers !== undefined && o.workers > 1 && !sampling && !dpor)
           throw new UsageError(
-            `--workers ${o.workers}: only random and pct checks run on several threads; a ${budget.maxPreemptions !== undefined || budget.mode === 'bounded' ? 'bounded' : 'DPOR'} search is sequential (use matrix or explore --workers for many scenarios at once)`,
+            `--workers ${o.workers}: a bounded search runs on one thread (use matrix or explore --workers for many scenarios at once)`,
           );
-        const workers = sampling ? (o.workers ?? availableParallelism()) : 1;
+        const workers = sampling || dpor ? (o.workers ?? availableParallelism()) : 1;
+        const dporExtra = {
+          ...(o.races ? { raceCensus: true } : {}),
+          ...(o.minimize ? {} : { minimize: false }),
+          ...(checkpoint ? { checkpoint } : {}),
+        };
         const result = await withRun(budget, (hooks) =>
-          workers > 1
+          workers > 1 && sampling
             ? runTargetOnWorkers(
                 p,
                 target,
@@ -536,11 +543,9 @@ export function buildProgram(ctx: CliContext, setCode: (code: number) => void): 
                 o.minimize ? {} : { minimize: false },
                 note,
               )
-            : runTarget(p, target, budget, hooks, {
-                ...(o.races ? { raceCensus: true } : {}),
-                ...(o.minimize ? {} : { minimize: false }),
-                ...(checkpoint ? { checkpoint } : {}),
-              }),
+            : workers > 1
+              ? runTargetOnDporWorkers(p, target, budget, workers, hooks, dporExtra, note)
+              : runTarget(p, target, budget, hooks, dporExtra),
         );
         if (o.checkpoint) {
           finishCheckpoint(o.checkpoint, result.complete);

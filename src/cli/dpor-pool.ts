@@ -1,0 +1,188 @@
+// `check --workers N` for DPOR: N-1 worker threads explore subtrees ahead
+// (engine/explorers/dpor-speculation.ts) while this thread keeps the exploration, so the result
+// is the sequential one for every N. The exploration runs synchronously, so this side talks to
+// the workers without the event loop: results come back on a MessagePort per worker, read with
+// receiveMessageOnPort between executions (this thread never waits for them: what has not come
+// back it runs itself), and a job is cancelled through shared memory, which the worker reads
+// between executions.
+// The workers start once DPOR's progress estimate gives the check at least START_IF_LEFT_MS
+// more, and warm up before they take jobs: starting and warming a worker costs a few seconds of
+// CPU, which a short check does not win back (BENCHMARKS.md).
+
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { type CheckOptions, type CheckResult, check } from '../engine/check.js';
+import { CheckpointMismatch } from '../engine/checkpoint.js';
+import type { SpecChunk, SpecJob, SpecPool } from '../engine/explorers/dpor-speculation.js';
+import type { Progress } from '../engine/run.js';
+import type { CheckWorkerData } from './check-pool.js';
+import { UsageError } from './errors.js';
+import type { Provider } from './provider.js';
+import { type Budget, buildTargetModel, checkOptions, type RunHooks, type Target } from './target.js';
+
+/** A check starts its workers once it has run this long, and DPOR's estimate leaves it this much more. */
+const START_AFTER_MS = 1000;
+const START_IF_LEFT_MS = 5000;
+/** Jobs out per worker: the next waits in the worker's port while it runs one. */
+const JOBS_PER_WORKER = 2;
+
+/** What a DPOR worker replies on its port. */
+export type DporWorkerReply = { ready: true } | { chunk: SpecChunk };
+
+interface Slot {
+  worker: Worker;
+  port: MessagePort;
+  up: boolean;
+  out: number;
+  /** The snapshot version this worker has. */
+  version: number;
+  /** Jobs sent to it and not yet done. */
+  jobs: Set<number>;
+}
+
+function startWorker(data: CheckWorkerData): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './check-worker-bootstrap.mjs' : './check-worker.js', import.meta.url);
+  return new Worker(url, { workerData: data, transferList: data.dpor ? [data.dpor.port] : [] });
+}
+
+/** N DPOR workers behind the engine's `SpecPool`; `stop` ends them and says how many jobs they ran. */
+export function dporPool(
+  data: Omit<CheckWorkerData, 'dpor'>,
+  workers: number,
+  {
+    eager = false,
+    worthStarting = () => true,
+  }: {
+    eager?: boolean;
+    /** Start the workers now? Polled between executions until they are started. */
+    worthStarting?: () => boolean;
+  } = {},
+): SpecPool & { stop(): Promise<number> } {
+  const cancel = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, workers)));
+  const slots: Slot[] = [];
+  const results: SpecChunk[] = [];
+  let ran = 0;
+  const startAll = () => {
+    for (let i = 0; i < workers; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const worker = startWorker({
+        ...data,
+        dpor: {
+          port: port2,
+          cancel: cancel.buffer as SharedArrayBuffer,
+          slot: i,
+        },
+      });
+      // A worker's errors reach this thread only through the event loop, which the exploration
+      // does not turn: the executions of a job that never comes back this thread runs itself.
+      worker.on('error', () => {});
+      slots.push({ worker, port: port1, up: false, out: 0, version: -1, jobs: new Set() });
+    }
+  };
+  if (eager) startAll();
+  /** Take in every message waiting on the ports. */
+  const poll = () => {
+    for (const s of slots)
+      for (let m = receiveMessageOnPort(s.port); m; m = receiveMessageOnPort(s.port)) {
+        const reply = m.message as DporWorkerReply;
+        if ('ready' in reply) s.up = true;
+        else {
+          if (reply.chunk.done) {
+            s.out--;
+            s.jobs.delete(reply.chunk.id);
+            ran++;
+          }
+          results.push(reply.chunk);
+        }
+      }
+  };
+  return {
+    free() {
+      if (!slots.length && worthStarting()) startAll();
+      poll();
+      let n = 0;
+      for (const s of slots) if (s.up) n += JOBS_PER_WORKER - s.out;
+      return n;
+    },
+    send(job: SpecJob) {
+      let best: Slot | undefined;
+      for (const s of slots) if (s.up && s.out < JOBS_PER_WORKER && (!best || s.out < best.out)) best = s;
+      if (!best) throw new Error('dpor pool: no free worker (the caller asks free() first)');
+      best.out++;
+      best.jobs.add(job.id);
+      // A worker keeps the last snapshot it was sent.
+      const msg = best.version === job.snapshotVersion ? { ...job, snapshot: undefined } : job;
+      best.version = job.snapshotVersion;
+      best.worker.postMessage(msg);
+    },
+    receive() {
+      poll();
+      return results.shift();
+    },
+    cancel(id: number) {
+      slots.forEach((s, i) => {
+        if (s.jobs.has(id)) Atomics.store(cancel, i, id);
+      });
+    },
+    async stop() {
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+      return ran;
+    },
+  };
+}
+
+/** A DPOR check of `target` with N-1 workers running branches ahead. */
+export async function runTargetOnDporWorkers(
+  p: Provider,
+  target: Target,
+  budget: Budget,
+  workers: number,
+  hooks: RunHooks = {},
+  extra: Pick<CheckOptions, 'raceCensus' | 'minimize' | 'checkpoint'> = {},
+  /** FAULTLINE_CHECK_POOL=eager (tests): start the workers at once and say how many jobs they ran. */
+  note: (line: string) => void = () => {},
+): Promise<CheckResult> {
+  const eager = process.env.FAULTLINE_CHECK_POOL === 'eager';
+  // The run's progress reports (every 200 ms) say how far it has come and how far its estimate
+  // says it has to go.
+  let last: Progress | undefined;
+  const tracked: RunHooks = {
+    ...hooks,
+    onProgress: (p) => {
+      last = p;
+      hooks.onProgress?.(p);
+    },
+  };
+  const worthStarting = () => {
+    if (!last || last.elapsedMs < START_AFTER_MS) return false;
+    const e = last.explored ?? 0;
+    return e <= 0 || (last.elapsedMs * (1 - e)) / e >= START_IF_LEFT_MS;
+  };
+  const pool = dporPool(
+    {
+      spec: p.spec,
+      target,
+      sample: { mode: 'random', seed: 1, runs: 0, depth: 3 },
+      ...(budget.maxStepsPerThread !== undefined ? { maxStepsPerThread: budget.maxStepsPerThread } : {}),
+      warmUp: !eager,
+    },
+    workers - 1,
+    { eager, worthStarting },
+  );
+  let result: CheckResult | undefined;
+  try {
+    try {
+      result = check(buildTargetModel(p, target), { ...checkOptions(budget, tracked), ...extra }, pool);
+    } catch (e) {
+      if (e instanceof CheckpointMismatch) throw new UsageError(`--checkpoint: ${e.message}`);
+      throw e;
+    }
+    return result;
+  } finally {
+    const jobs = await pool.stop();
+    if (eager)
+      note(
+        `dpor pool: ${jobs} jobs run on ${workers - 1} worker threads; ${JSON.stringify(result?.speculation ?? {})}`,
+      );
+  }
+}
