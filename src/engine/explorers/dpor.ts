@@ -444,12 +444,13 @@ function exploredShare(stack: readonly Node[], leaf: boolean): number {
 }
 
 // ---- speculation ---------------------------------------------------------------------------------
-// Branches waiting on the path run ahead on other threads (dpor-speculation.ts says why the
-// result stays the sequential one).
+// Subtrees of branches waiting on the path are explored ahead on other threads
+// (dpor-speculation.ts says why the result stays the sequential one).
 
 /**
- * Send the branches waiting on the path to be run ahead, deepest first (the order they will be
- * taken in). The branch the next execution takes is not among them: this thread runs it now.
+ * Send the branches waiting on the path, for workers to explore their subtrees ahead. The branch
+ * the next execution takes is no longer in a wakeup tree: this thread explores it (or follows the
+ * job sent for it earlier).
  */
 function offerBranches(
   spec: Speculator,
@@ -885,7 +886,7 @@ export function dporPass(
     if (ex instanceof Replayed) {
       speculator!.stats.used++;
       run.counted(ex.pos, ex.outcome);
-    } else if (rec && !ranAsRecorded(rec, ex.schedule, ex.choices)) {
+    } else if (rec?.again && !ranAsRecorded(rec, ex.schedule, ex.choices)) {
       // A flagged recording run here: if the tree had grown, the worker's later executions are
       // not this run's (nor is what it had seen before them).
       speculator!.diverged();
