@@ -52,20 +52,25 @@ export function dporPool(
   {
     eager = false,
     worthStarting = () => true,
+    start = startWorker,
   }: {
     eager?: boolean;
     /** Start the workers now? Polled between executions until they are started. */
     worthStarting?: () => boolean;
+    /** Makes one worker (tests pass workers that fail). */
+    start?: (data: CheckWorkerData) => Worker;
   } = {},
-): SpecPool & { stop(): Promise<number> } {
+): SpecPool & { stop(): Promise<number>; failures: readonly string[] } {
   const cancel = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, workers)));
   const slots: Slot[] = [];
   const results: SpecChunk[] = [];
   let ran = 0;
+  const failures: string[] = [];
+  let stopping = false;
   const startAll = () => {
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = startWorker({
+      const worker = start({
         ...data,
         dpor: {
           port: port2,
@@ -74,8 +79,12 @@ export function dporPool(
         },
       });
       // A worker's errors reach this thread only through the event loop, which the exploration
-      // does not turn: the executions of a job that never comes back this thread runs itself.
-      worker.on('error', () => {});
+      // does not turn: the executions of a job that never comes back this thread runs itself,
+      // and the check says afterwards that a worker failed.
+      worker.on('error', (e) => failures.push(e.message));
+      worker.on('exit', (code) => {
+        if (!stopping) failures.push(`exited with code ${code}`);
+      });
       slots.push({ worker, port: port1, up: false, out: 0, version: -1, jobs: new Set() });
     }
   };
@@ -125,9 +134,13 @@ export function dporPool(
       });
     },
     async stop() {
+      // Let a failure that happened during the check reach its handler first.
+      await new Promise((resolve) => setImmediate(resolve));
+      stopping = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
       return ran;
     },
+    failures,
   };
 }
 
@@ -180,6 +193,10 @@ export async function runTargetOnDporWorkers(
     return result;
   } finally {
     const jobs = await pool.stop();
+    for (const f of new Set(pool.failures))
+      note(
+        `faultline: a DPOR worker thread failed (${f}); the check went on without it, with the same result`,
+      );
     if (eager)
       note(
         `dpor pool: ${jobs} jobs run on ${workers - 1} worker threads; ${JSON.stringify(result?.speculation ?? {})}`,

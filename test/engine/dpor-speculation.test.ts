@@ -16,6 +16,7 @@ import {
   defineModel,
   exploreSubtree,
   type Model,
+  type RunCheckpoint,
   read,
   type SpecChunk,
   type SpecPool,
@@ -161,6 +162,20 @@ describe('a DPOR check with branches run ahead', () => {
         if (po.cut || po.swap) expect(split.speculation!.diverged, JSON.stringify(po)).toBeGreaterThan(0);
       }
     }, 60_000);
+
+  it('stopped by a budget and resumed from its checkpoint, with workers both times, ends as the whole run', () => {
+    const opts: CheckOptions = { minimize: false };
+    const whole = check(model, opts);
+    let saved: RunCheckpoint | undefined;
+    const save = (c: RunCheckpoint) => {
+      saved = JSON.parse(JSON.stringify(c));
+    };
+    const part = check(model, { ...opts, maxExecutions: 5000, checkpoint: { save } }, poolOf(model, { lag: 2 }));
+    expect(part.complete).toBe(false);
+    const rest = check(model, { ...opts, checkpoint: { resume: saved, save } }, poolOf(model, { lag: 2 }));
+    expect(rest.speculation!.used).toBeGreaterThan(0);
+    expect(essence(rest)).toEqual(essence(whole));
+  }, 60_000);
 
   it('covers what the comparison needs: cycles across executions, lost updates, new objects', () => {
     const r = check(model, { minimize: false });
