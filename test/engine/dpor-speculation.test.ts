@@ -7,56 +7,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Cell,
   type CheckOptions,
   type CheckResult,
-  cellObject,
   check,
-  choose,
-  defineModel,
   exploreSubtree,
   type Model,
   type RunCheckpoint,
-  read,
   type SpecChunk,
   type SpecPool,
   type SpecResult,
   SpeculationWorker,
-  write,
 } from '../../src/engine/index.js';
-import { kernelMonitors, mutex_init, mutex_lock, mutex_unlock } from '../../src/kernel/index.js';
+import { chosenOrders } from './chosen-orders.js';
 import { type Program, programWith, toModel } from './random-programs.js';
 
-interface State {
-  locks: ReturnType<typeof mutex_init>[];
-  count: Cell<number>;
-}
-
-/** Three tasks each take two of three mutexes in an order they choose, then increment unlocked. */
-const model = defineModel<State>({
-  name: 'chosen-orders',
-  setup: (w) => ({
-    locks: ['a', 'b', 'c'].map((n) => mutex_init(w, n, `&lock_${n}`)),
-    count: w.cell('count', 0),
-  }),
-  threads: [0, 1, 2].map((i) => ({
-    name: `task${i}`,
-    *body(s) {
-      const first = s.locks[i];
-      const second = s.locks[(i + ((yield* choose(2)) === 0 ? 2 : 1)) % 3];
-      yield* mutex_lock(first);
-      yield* mutex_lock(second);
-      yield* mutex_unlock(second);
-      yield* mutex_unlock(first);
-      const n: number = yield* read(s.count);
-      yield* write(s.count, n + 1);
-      // an object named by a choice: new objects turn up in later executions
-      if (i === 0 && (yield* choose(2)) === 1) yield* write(yield* cellObject('late', 0), 1);
-    },
-  })),
-  check: (s, v) => (v.peek(s.count) === 3 ? [] : [{ kind: 'lost-update', title: 'an increment was lost' }]),
-  monitors: () => kernelMonitors(),
-});
+/** Either order as often; one task may make an object (small enough for DPOR to finish). */
+const model = chosenOrders({ orders: 2, lateObjects: [0], lateChoices: 2 });
 
 interface PoolOptions {
   workers?: number;
@@ -170,7 +136,11 @@ describe('a DPOR check with branches run ahead', () => {
     const save = (c: RunCheckpoint) => {
       saved = JSON.parse(JSON.stringify(c));
     };
-    const part = check(model, { ...opts, maxExecutions: 5000, checkpoint: { save } }, poolOf(model, { lag: 2 }));
+    const part = check(
+      model,
+      { ...opts, maxExecutions: 5000, checkpoint: { save } },
+      poolOf(model, { lag: 2 }),
+    );
     expect(part.complete).toBe(false);
     const rest = check(model, { ...opts, checkpoint: { resume: saved, save } }, poolOf(model, { lag: 2 }));
     expect(rest.speculation!.used).toBeGreaterThan(0);

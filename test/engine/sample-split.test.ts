@@ -7,59 +7,23 @@
 
 import { describe, expect, it } from 'vitest';
 import {
-  type Cell,
   type CheckOptions,
   type CheckResult,
-  cellObject,
   check,
   checkOnWorkers,
-  choose,
-  defineModel,
   type Model,
   Run,
-  read,
   runSampleBatch,
   type SampleBatch,
   type SampleBatchResult,
   type SamplePool,
   sampleSpecOf,
-  write,
 } from '../../src/engine/index.js';
-import { kernelMonitors, mutex_init, mutex_lock, mutex_unlock } from '../../src/kernel/index.js';
+import { chosenOrders } from './chosen-orders.js';
 
-interface State {
-  locks: ReturnType<typeof mutex_init>[];
-  count: Cell<number>;
-}
-
-/** Three tasks each take two of three mutexes, in an order they choose: cycles span executions. */
-const model = defineModel<State>({
-  name: 'chosen-orders',
-  setup: (w) => ({
-    locks: ['a', 'b', 'c'].map((n) => mutex_init(w, n, `&lock_${n}`)),
-    count: w.cell('count', 0),
-  }),
-  threads: [0, 1, 2].map((i) => ({
-    name: `task${i}`,
-    *body(s) {
-      const first = s.locks[i];
-      // mostly the next lock (a -> b -> c -> a: a cycle in one execution), rarely the other one,
-      // so new edges and cycles keep turning up in batches the workers run
-      const second = s.locks[(i + ((yield* choose(40)) === 0 ? 2 : 1)) % 3];
-      yield* mutex_lock(first);
-      yield* mutex_lock(second);
-      yield* mutex_unlock(second);
-      yield* mutex_unlock(first);
-      // an unlocked increment (lost updates, with witnesses of fewer preemptions to come)
-      const n: number = yield* read(s.count);
-      yield* write(s.count, n + 1);
-      // an object named by a choice: new objects turn up in later executions
-      if ((yield* choose(4)) === 3) yield* write(yield* cellObject(`late ${i}`, 0), 1);
-    },
-  })),
-  check: (s, v) => (v.peek(s.count) === 3 ? [] : [{ kind: 'lost-update', title: 'an increment was lost' }]),
-  monitors: () => kernelMonitors(),
-});
+/** Mostly a -> b -> c -> a, rarely another order; every task may make an object late. */
+const model = chosenOrders({ orders: 40, lateObjects: [0, 1, 2], lateChoices: 4 });
+type State = typeof model extends Model<infer S> ? S : never;
 
 /**
  * `workers` runs of the model in this thread, answering after shuffled delays; none is up for the
@@ -153,7 +117,7 @@ describe('a sampling check split over workers', () => {
     const forgetful: Model<State> = {
       ...model,
       monitors: () =>
-        kernelMonitors().map((m) => {
+        (model.monitors?.() ?? []).map((m) => {
           if (m.skipExecution) m.skipExecution = () => {};
           return m;
         }),
