@@ -35,10 +35,10 @@ export interface CheckWorkerData {
   maxStepsPerThread?: number;
   warmUp: boolean;
   /**
-   * A DPOR check's worker (dpor-pool.ts): the port it replies on, and the slot of `cancel` where
-   * the check writes the id of a job to stop.
+   * A DPOR check's worker (dpor-pool.ts): the port it replies on, and the shared array where the
+   * check marks the jobs to stop (`CANCEL_SLOTS`).
    */
-  dpor?: { port: MessagePort; cancel: SharedArrayBuffer; slot: number };
+  dpor?: { port: MessagePort; cancel: SharedArrayBuffer };
 }
 
 export type CheckWorkerReply =

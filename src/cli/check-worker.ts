@@ -1,7 +1,8 @@
 // A worker of `check --workers N` (see check-pool.ts and dpor-pool.ts): loads the provider, builds
 // the target's model once, and runs what it is sent: in mode random or pct, batches of executions
 // on a run of its own, replying with what the main thread needs to take them in order; in DPOR,
-// branches' first executions, each from the snapshot of the main run it names.
+// the subtrees of branches waiting in the main thread's exploration, each from the snapshot of
+// the main run it names.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { exploreSubtree } from '../engine/explorers/dpor.js';
@@ -9,7 +10,7 @@ import { chunkBuffers, type SpecJob, SpeculationWorker } from '../engine/explore
 import { runSampleBatch, type SampleBatch } from '../engine/explorers/sample-split.js';
 import { Run } from '../engine/run.js';
 import type { CheckWorkerData, CheckWorkerReply } from './check-pool.js';
-import type { DporWorkerReply } from './dpor-pool.js';
+import { CANCEL_SLOTS, type DporWorkerReply } from './dpor-pool.js';
 import { loadProvider } from './provider.js';
 import { buildTargetModel } from './target.js';
 
@@ -44,7 +45,7 @@ function warmUp(): void {
 if (dpor) {
   // A DPOR check's worker: jobs come on the parent port, chunks of results go back on the check's
   // own port (read without the event loop there); the check cancels a job by writing its id into
-  // this worker's slot of `cancel`.
+  // the job's slot of `cancel`.
   const cancel = new Int32Array(dpor.cancel);
   const speculation = new SpeculationWorker(model, runOptions, (r, job, recorder, tick) =>
     exploreSubtree(r, job, recorder, tick),
@@ -56,7 +57,7 @@ if (dpor) {
     speculation.run(
       job,
       (chunk) => reply({ chunk }),
-      () => Atomics.load(cancel, dpor.slot) === job.id,
+      () => Atomics.load(cancel, job.id % CANCEL_SLOTS) === job.id,
     ),
   );
   reply({ ready: true });

@@ -24,6 +24,11 @@ const START_AFTER_MS = 1000;
 const START_IF_LEFT_MS = 5000;
 /** Jobs out per worker: the next waits in the worker's port while it runs one. */
 const JOBS_PER_WORKER = 2;
+/**
+ * Job `id` is cancelled when slot `id % CANCEL_SLOTS` of the shared array holds `id` (jobs out at
+ * once are far fewer, so two never share a slot).
+ */
+export const CANCEL_SLOTS = 1024;
 
 /** What a DPOR worker replies on its port. */
 export type DporWorkerReply = { ready: true } | { chunk: SpecChunk };
@@ -35,8 +40,6 @@ interface Slot {
   out: number;
   /** The snapshot version this worker has. */
   version: number;
-  /** Jobs sent to it and not yet done. */
-  jobs: Set<number>;
 }
 
 function startWorker(data: CheckWorkerData): Worker {
@@ -61,7 +64,7 @@ export function dporPool(
     start?: (data: CheckWorkerData) => Worker;
   } = {},
 ): SpecPool & { stop(): Promise<number>; failures: readonly string[] } {
-  const cancel = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, workers)));
+  const cancel = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
   const slots: Slot[] = [];
   const results: SpecChunk[] = [];
   let ran = 0;
@@ -75,7 +78,6 @@ export function dporPool(
         dpor: {
           port: port2,
           cancel: cancel.buffer as SharedArrayBuffer,
-          slot: i,
         },
       });
       // A worker's errors reach this thread only through the event loop, which the exploration
@@ -85,7 +87,7 @@ export function dporPool(
       worker.on('exit', (code) => {
         if (!stopping) failures.push(`exited with code ${code}`);
       });
-      slots.push({ worker, port: port1, up: false, out: 0, version: -1, jobs: new Set() });
+      slots.push({ worker, port: port1, up: false, out: 0, version: -1 });
     }
   };
   if (eager) startAll();
@@ -98,7 +100,6 @@ export function dporPool(
         else {
           if (reply.chunk.done) {
             s.out--;
-            s.jobs.delete(reply.chunk.id);
             ran++;
           }
           results.push(reply.chunk);
@@ -118,7 +119,6 @@ export function dporPool(
       for (const s of slots) if (s.up && s.out < JOBS_PER_WORKER && (!best || s.out < best.out)) best = s;
       if (!best) throw new Error('dpor pool: no free worker (the caller asks free() first)');
       best.out++;
-      best.jobs.add(job.id);
       // A worker keeps the last snapshot it was sent.
       const msg = best.version === job.snapshotVersion ? { ...job, snapshot: undefined } : job;
       best.version = job.snapshotVersion;
@@ -129,9 +129,7 @@ export function dporPool(
       return results.shift();
     },
     cancel(id: number) {
-      slots.forEach((s, i) => {
-        if (s.jobs.has(id)) Atomics.store(cancel, i, id);
-      });
+      Atomics.store(cancel, id % CANCEL_SLOTS, id);
     },
     async stop() {
       // Let a failure that happened during the check reach its handler first.
@@ -144,7 +142,7 @@ export function dporPool(
   };
 }
 
-/** A DPOR check of `target` with N-1 workers running branches ahead. */
+/** A DPOR check of `target` with N-1 workers exploring subtrees ahead. */
 export async function runTargetOnDporWorkers(
   p: Provider,
   target: Target,
