@@ -78,8 +78,8 @@ function modeOf(opts: CheckOptions): Mode {
 }
 
 /**
- * Explore `model`. With `pool` (DPOR only), branches' first executions run ahead on the pool's
- * threads (dpor-speculation.ts); the result is the same, with `speculation` counting how they ran.
+ * Explore `model`. With `pool` (DPOR only), the pool's threads explore subtrees ahead
+ * (dpor-speculation.ts); the result is the same, with `speculation` counting how it was reached.
  */
 export function check<S>(model: Model<S>, opts: CheckOptions = {}, pool?: SpecPool): CheckResult {
   const mode = modeOf(opts);
