@@ -138,7 +138,9 @@ export class Run<S = any> {
    */
   adopt(s: { registry: ObjectEntry[]; monitors: unknown[]; found: [string, number][] }): void {
     this.registry.restore(s.registry);
-    for (let i = 0; i < this.monitors.length; i++) this.monitors[i].restoreRun?.(s.monitors[i]);
+    // A copy each: the same snapshot starts several jobs, and a monitor may keep what it is given.
+    for (let i = 0; i < this.monitors.length; i++)
+      this.monitors[i].restoreRun?.(structuredClone(s.monitors[i]));
     for (const [signature, preemptions] of s.found)
       this.found.set(signature, { signature, preemptions } as Finding);
   }
