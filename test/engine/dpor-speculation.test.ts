@@ -111,7 +111,7 @@ describe('a DPOR check with branches run ahead', () => {
     [
       'whole',
       { minimize: false },
-      [{}, { lag: 3 }, { workers: 1, lag: 1 }, { startup: 50, lag: 2 }, { cut: true }],
+      [{}, { lag: 3 }, { workers: 1, lag: 1 }, { startup: 50, lag: 2 }, { cut: true }, { swap: true }],
     ],
     ['minimised', {}, [{ lag: 3 }]],
     ['stopped by max-executions', { maxExecutions: 300, minimize: false }, [{ lag: 3 }, { cut: true }]],
