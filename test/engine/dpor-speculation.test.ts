@@ -6,6 +6,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ranAsRecorded } from '../../src/engine/explorers/dpor-speculation.js';
 import {
   type CheckOptions,
   type CheckResult,
@@ -180,5 +181,31 @@ describe('a DPOR check with branches run ahead', () => {
     expect(() => check(keeper, {}, poolOf(keeper))).toThrow(
       /keeps state across executions but has no runVersion/,
     );
+  });
+});
+
+describe('a flagged execution the main thread runs itself', () => {
+  it('lines up with its recording only with the same steps and choices', () => {
+    // a recording, as a worker made it
+    let rec: SpecResult | undefined;
+    const pool = poolOf(model, { workers: 1 });
+    const receive = pool.receive;
+    pool.receive = () => {
+      const c = receive();
+      rec ??= c?.executions[0];
+      return c;
+    };
+    check(model, { minimize: false, maxExecutions: 200 }, pool);
+    const r = rec!;
+    const schedule = Array.from(r.threads);
+    const choices: number[] = [];
+    for (let j = 0; j < r.initialChoices.length; j += 2) choices.push(r.initialChoices[j]);
+    for (let j = 0; j < r.choiceAt[r.steps]; j += 2) choices.push(r.choices[j]);
+    expect(choices.length).toBeGreaterThan(0);
+    expect(ranAsRecorded(r, schedule, choices)).toBe(true);
+    expect(ranAsRecorded(r, schedule.slice(0, -1), choices)).toBe(false);
+    expect(ranAsRecorded(r, [...schedule.slice(0, -1), (schedule.at(-1)! + 1) % 3], choices)).toBe(false);
+    expect(ranAsRecorded(r, schedule, [1 - choices[0], ...choices.slice(1)])).toBe(false);
+    expect(ranAsRecorded(r, schedule, [...choices, 0])).toBe(false);
   });
 });
