@@ -24,8 +24,6 @@ const kernel = p.versions.find((v) => v.name === target.kernel.name) ?? target.k
 const model = buildTargetModel(p, { ...target, kernel });
 const runOptions = maxStepsPerThread !== undefined ? { maxStepsPerThread } : {};
 if (warm) warmUp();
-const run = new Run(model, runOptions);
-if (!dpor) parentPort!.postMessage({ ready: true } satisfies CheckWorkerReply);
 
 /**
  * A fresh thread runs the model several times slower until V8 has compiled it (measured: a
@@ -47,9 +45,7 @@ if (dpor) {
   // own port (read without the event loop there); the check cancels a job by writing its id into
   // the job's slot of `cancel`.
   const cancel = new Int32Array(dpor.cancel);
-  const speculation = new SpeculationWorker(model, runOptions, (r, job, recorder, tick) =>
-    exploreSubtree(r, job, recorder, tick),
-  );
+  const speculation = new SpeculationWorker(model, runOptions, exploreSubtree);
   const reply = (m: DporWorkerReply) => {
     dpor.port.postMessage(m, 'chunk' in m ? chunkBuffers(m.chunk) : []);
   };
@@ -61,7 +57,8 @@ if (dpor) {
     ),
   );
   reply({ ready: true });
-} else
+} else {
+  const run = new Run(model, runOptions);
   parentPort!.on('message', (task: SampleBatch) => {
     let reply: CheckWorkerReply;
     try {
@@ -71,3 +68,5 @@ if (dpor) {
     }
     parentPort!.postMessage(reply);
   });
+  parentPort!.postMessage({ ready: true } satisfies CheckWorkerReply);
+}

@@ -134,13 +134,36 @@ export const MAX_SPEC_THREADS = 31;
 /** Jobs sent and not yet reached, at most (a bound on memory: each holds its executions). */
 const MAX_HELD = 8;
 
-/** A sleep set as a key (flat, as a job carries it: thread, number of accesses, the accesses). */
-function sleepKey(sleep: readonly SleepEntry[] | Int32Array): string {
-  if (sleep instanceof Int32Array) return sleep.join(',');
-  const out: number[] = [];
-  for (const x of sleep) out.push(x.t, x.acc.length, ...x.acc);
-  return out.join(',');
+/** A sleep set flat, as a job carries it: per sleeper, thread, number of accesses, the accesses. */
+export function flatSleep(sleep: readonly SleepEntry[]): Int32Array {
+  let n = 0;
+  for (const x of sleep) n += 2 + x.acc.length;
+  const out = new Int32Array(n);
+  let i = 0;
+  for (const x of sleep) {
+    out[i++] = x.t;
+    out[i++] = x.acc.length;
+    out.set(x.acc, i);
+    i += x.acc.length;
+  }
+  return out;
 }
+
+/** The sleep set a flat one stands for. */
+export function sleepOf(flat: Int32Array): { t: number; acc: number[] }[] {
+  const out: { t: number; acc: number[] }[] = [];
+  for (let i = 0; i < flat.length; ) {
+    const t = flat[i++];
+    const n = flat[i++];
+    out.push({ t, acc: Array.from(flat.subarray(i, i + n)) });
+    i += n;
+  }
+  return out;
+}
+
+/** A sleep set as a key, to tell whether a job starts where the main thread does. */
+const sleepKey = (sleep: readonly SleepEntry[] | Int32Array): string =>
+  (sleep instanceof Int32Array ? sleep : flatSleep(sleep)).join(',');
 
 /** Can `run`'s exploration be split? The monitors' cross-execution state must be versioned and movable. */
 export function speculationRefusal(run: Run): string | undefined {
@@ -496,7 +519,7 @@ export class SpeculationWorker<S> {
   constructor(
     private readonly model: Model<S>,
     private readonly opts: { maxStepsPerThread?: number },
-    private readonly explore: (run: Run<S>, job: SpecJob, recorder: Recorder, stop: () => boolean) => void,
+    private readonly explore: (run: Run<S>, job: SpecJob, recorder: Recorder, tick: () => void) => void,
   ) {}
 
   /** Run `job` until its subtree is explored, its budget spent, or `cancelled()`. */
@@ -523,7 +546,6 @@ export class SpeculationWorker<S> {
     try {
       this.explore(run, job, recorder, () => {
         if (recorder.out.length && performance.now() - sent >= CHUNK_MS) flush(false);
-        return false;
       });
       flush(true);
     } catch (e) {

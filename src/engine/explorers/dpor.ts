@@ -23,12 +23,14 @@ import { CheckpointMismatch } from '../checkpoint.js';
 import { ACC_COMMUTE, ACC_SHIFT, ACC_SYNC, ACC_WRITE, accConflict, type Execution } from '../execution.js';
 import type { ChooseFn, Run } from '../run.js';
 import {
+  flatSleep,
   type Recorder,
   Replayed,
   ranAsRecorded,
   type SleepEntry,
   type SpecJob,
   type Speculator,
+  sleepOf,
 } from './dpor-speculation.js';
 
 interface Ev {
@@ -483,33 +485,6 @@ function offerBranches(
   }
 }
 
-/** A sleep set flat: thread, number of accesses, the accesses; per sleeper. */
-function flatSleep(sleep: readonly SleepEntry[]): Int32Array {
-  let n = 0;
-  for (const x of sleep) n += 2 + x.acc.length;
-  const out = new Int32Array(n);
-  let i = 0;
-  for (const x of sleep) {
-    out[i++] = x.t;
-    out[i++] = x.acc.length;
-    out.set(x.acc, i);
-    i += x.acc.length;
-  }
-  return out;
-}
-
-/** The sleep set a flat one stands for. */
-export function sleepOf(flat: Int32Array): SleepEntry[] {
-  const out: SleepEntry[] = [];
-  for (let i = 0; i < flat.length; ) {
-    const t = flat[i++];
-    const n = flat[i++];
-    out.push({ t, acc: Array.from(flat.subarray(i, i + n)) });
-    i += n;
-  }
-  return out;
-}
-
 /** The threads and choice vectors of the path's first `k` steps, flat. */
 function pathAbove(stack: readonly Node[], k: number): Pick<SpecJob, 'prefix' | 'valsAt' | 'vals'> {
   const prefix = new Int32Array(k);
@@ -529,7 +504,7 @@ function pathAbove(stack: readonly Node[], k: number): Pick<SpecJob, 'prefix' | 
  * A worker's side: explore the subtree of a job's branch as `dporPass` will explore it when its
  * turn comes (from the same path, sleep set and wakeup tree), recording every execution.
  */
-export function exploreSubtree(run: Run, job: SpecJob, recorder: Recorder, tick: () => boolean): void {
+export function exploreSubtree(run: Run, job: SpecJob, recorder: Recorder, tick: () => void): void {
   const floor = job.prefix.length;
   const stack: NodeState[] = [];
   for (let i = 0; i < floor; i++)
@@ -544,7 +519,7 @@ export function exploreSubtree(run: Run, job: SpecJob, recorder: Recorder, tick:
       arity: [],
     });
   stack.push({
-    sleep: sleepOf(job.sleep).map((x) => ({ t: x.t, acc: [...x.acc] })),
+    sleep: sleepOf(job.sleep),
     wut: [],
     cur: job.branch,
     curAcc: [],
@@ -607,7 +582,7 @@ export function dporPass(
    * A worker exploring one subtree ahead: nothing above depth `floor` (races reversed there are
    * the main thread's), each execution given to `recorder`; `tick` between executions.
    */
-  sub?: { floor: number; recorder: Recorder; tick: () => boolean },
+  sub?: { floor: number; recorder: Recorder; tick: () => void },
 ): boolean {
   const stack: Node[] = resume ? loadStack(resume) : [];
   let divergence = resume?.divergence ?? 0;
