@@ -30,6 +30,7 @@ import type { Outcome } from '../execution.js';
 import type { Model } from '../model.js';
 import type { ObjectEntry } from '../objects.js';
 import { type ChooseFn, Run } from '../run.js';
+import { splitSamplingRefusal } from './sample-split.js';
 
 /** A thread asleep at a node, with the accesses of its next event. */
 export interface SleepEntry {
@@ -165,16 +166,17 @@ export function sleepOf(flat: Int32Array): { t: number; acc: number[] }[] {
 const sleepKey = (sleep: readonly SleepEntry[] | Int32Array): string =>
   (sleep instanceof Int32Array ? sleep : flatSleep(sleep)).join(',');
 
-/** Can `run`'s exploration be split? The monitors' cross-execution state must be versioned and movable. */
+/**
+ * Can `run`'s exploration be split? As for sampling (what a monitor keeps across executions is
+ * versioned), and that state must also move to a worker (`restoreRun`).
+ */
 export function speculationRefusal(run: Run): string | undefined {
-  for (let i = 0; i < run.monitors.length; i++) {
-    const m = run.monitors[i];
-    if (!m.saveRun || !m.restoreRun)
-      return `monitor #${i} of model '${run.model.name}' cannot hand what it keeps across executions to a worker (no saveRun and restoreRun)`;
-    if (m.saveRun() !== null && (!m.runVersion || !m.skipExecution))
-      return `monitor #${i} of model '${run.model.name}' keeps state across executions but has no runVersion and skipExecution`;
-  }
-  return undefined;
+  const sampling = splitSamplingRefusal(run);
+  if (sampling) return sampling;
+  const i = run.monitors.findIndex((m) => !m.restoreRun);
+  return i < 0
+    ? undefined
+    : `monitor #${i} of model '${run.model.name}' cannot hand what it keeps across executions to a worker (no restoreRun)`;
 }
 
 /** Counts for tests and benchmarks: how the executions were run. */
