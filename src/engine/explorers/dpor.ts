@@ -276,6 +276,23 @@ class HappensBefore {
     this.nCommutes[o] = 0;
   }
 
+  /** Record event `i` (the `idx`-th of thread `t`, accesses `acc`) as the last access of its objects. */
+  track(i: number, t: number, idx: number, acc: readonly number[]): void {
+    this.evThread[i] = t;
+    this.evIdx[i] = idx;
+    this.evAcc[i] = acc;
+    this.thrLast[t] = i;
+    for (const a of acc) {
+      const o = a >>> ACC_SHIFT;
+      if (a & ACC_WRITE) {
+        this.lastWrite[o] = i;
+        this.nReads[o] = 0;
+        this.nCommutes[o] = 0;
+      } else if (a & ACC_COMMUTE) this.nCommutes[o] = setAt(this.commutesSince[o], this.nCommutes[o], i);
+      else this.nReads[o] = setAt(this.readsSince[o], this.nReads[o], i);
+    }
+  }
+
   /** Room for event `i`'s clock and for thread `t` in every clock. */
   room(i: number, t: number): void {
     if (t >= this.width) {
@@ -600,6 +617,8 @@ export function dporPass(
   // Between executions the path leads to the next one; during run.finish it is the one just run.
   let atLeaf = false;
   let passDone = false;
+  /** Events of the last execution, in order: the rows of `hb.clocks` that hold their clocks. */
+  let lastLength = 0;
   /** The wakeup-tree branch the next execution starts with (not for another choice vector). */
   let branchTaken: WNode | undefined;
   run.explored = () => {
@@ -681,6 +700,10 @@ export function dporPass(
       nCommutes,
     } = hb;
     nRaces = 0;
+    // Below the divergence this execution repeats the last one's events, whose clocks are still
+    // in their rows: only the per-object state is rebuilt there (three quarters of the steps of a
+    // deep three-thread exploration).
+    const sameClocks = Math.min(lastLength, divergence);
 
     let inherited: WNode[] = NO_BRANCHES;
     let i = 0;
@@ -757,6 +780,16 @@ export function dporPass(
       if (i >= divergence) inherited = node.kids.get(stepVals[i]) ?? NO_BRANCHES;
       node.curAcc = acc;
 
+      const prior = thrLast[p] ?? -1;
+      const idx = (thrCount[p] ?? 0) + 1;
+      thrCount[p] = idx;
+      if (i < sameClocks) {
+        for (const a of acc) hb.object(a >>> ACC_SHIFT);
+        hb.track(i, p, idx, acc);
+        i++;
+        continue;
+      }
+
       // Vector clock of the new event and its races.
       nCands = 0;
       // An access races with the last write, or with the accesses since it that it conflicts
@@ -778,9 +811,6 @@ export function dporPass(
           if (w >= 0) nCands = addCand(cands, nCands, w);
         }
       }
-      const prior = thrLast[p] ?? -1;
-      const idx = (thrCount[p] ?? 0) + 1;
-      thrCount[p] = idx;
       hb.room(i, p);
       const width = hb.width;
       const clocks = hb.clocks;
@@ -815,21 +845,10 @@ export function dporPass(
           nRaces = setAt(races, nRaces, cause);
         }
       }
-      evThread[i] = p;
-      evIdx[i] = idx;
-      evAcc[i] = acc;
-      thrLast[p] = i;
-      for (const a of acc) {
-        const o = a >>> ACC_SHIFT;
-        if (a & ACC_WRITE) {
-          lastWrite[o] = i;
-          nReads[o] = 0;
-          nCommutes[o] = 0;
-        } else if (a & ACC_COMMUTE) nCommutes[o] = setAt(commutesSince[o], nCommutes[o], i);
-        else nReads[o] = setAt(readsSince[o], nReads[o], i);
-      }
+      hb.track(i, p, idx, acc);
       i++;
     }
+    lastLength = i;
 
     // Reverse each race (e, f): the sequence notdep(e).f goes into the wakeup tree before e.
     for (let r = 0; r < nRaces; r += 3) {
