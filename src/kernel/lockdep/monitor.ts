@@ -153,10 +153,16 @@ export class LockdepMonitor implements Monitor {
   private waitingOn: (string | undefined)[] = [];
   /** Cells the thread's last wait condition read, and at which step (a wait_event it may sleep in). */
   private sleepingOn: ({ step: number; cells: string[] } | undefined)[] = [];
-  private seen = new Set<number>();
+  /** Tasks with an event in this execution, by id. */
+  private seen: boolean[] = [];
   private exited = new Set<number>();
-  /** Dependencies this execution made and signatures it reported (kept with a deadlock). */
-  private edgesNow = new Set<string>();
+  /**
+   * Dependencies this execution made, as (from, to, kind) triples in `nEdgesNow` entries (a
+   * Set of keys is built only for a deadlock that keeps them: every acquisition adds some), and
+   * signatures it reported (kept with a deadlock).
+   */
+  private edgesNow: string[] = [];
+  private nEdgesNow = 0;
   private reportedNow = new Set<string>();
   /** Recursions and cycles reported, by signature, to confirm at the end of the run. */
   private readonly predictions = new Map<string, Prediction>();
@@ -225,14 +231,14 @@ export class LockdepMonitor implements Monitor {
     this.pending = [];
     this.waitingOn = [];
     this.sleepingOn = [];
-    this.seen = new Set();
+    this.seen.fill(false);
     this.exited = new Set();
-    this.edgesNow = new Set();
+    this.nEdgesNow = 0;
     this.reportedNow = new Set();
   }
 
   onEvent(e: EngineEvent, x: ExecutionContext): void {
-    this.seen.add(e.thread);
+    this.seen[e.thread] = true;
     if (e.type === 'access' && e.wait) {
       const s = this.sleepingOn[e.thread];
       if (s && s.step === x.step) s.cells.push(e.cell.key);
@@ -298,8 +304,8 @@ export class LockdepMonitor implements Monitor {
     const blocked: Deadlock['blocked'] = [];
     const held = new Set<string>();
     const waited = new Set<string>();
-    for (const t of [...this.seen].sort((a, b) => a - b)) {
-      if (this.exited.has(t)) continue;
+    for (let t = 0; t < this.seen.length; t++) {
+      if (!this.seen[t] || this.exited.has(t)) continue;
       const mine = this.held.of(t);
       const holds = mine.map((h) => h.cls);
       // locks lockdep does not track (the page lock) come from the engine's own list
@@ -323,7 +329,9 @@ export class LockdepMonitor implements Monitor {
     const preemptions = x.preemptions;
     const old = this.deadlocks.get(key);
     if (old && !simpler({ preemptions, token }, old)) return;
-    const edges = this.edgesNow;
+    const edges = new Set<string>();
+    for (let k = 0; k < this.nEdgesNow; k += 3)
+      edges.add(edgeKey(this.edgesNow[k], this.edgesNow[k + 1], this.edgesNow[k + 2]));
     const reported = this.reportedNow;
     this.deadlocks.set(key, {
       token,
@@ -421,7 +429,11 @@ export class LockdepMonitor implements Monitor {
     let token: string | undefined;
     for (const prev of stack) {
       const kind = depKind(prev.read, h.read);
-      this.edgesNow.add(edgeKey(prev.cls, h.cls, kind));
+      const n = this.nEdgesNow;
+      this.edgesNow[n] = prev.cls;
+      this.edgesNow[n + 1] = h.cls;
+      this.edgesNow[n + 2] = kind;
+      this.nEdgesNow = n + 3;
       if (this.graph.has(prev.cls, h.cls, kind)) continue;
       const path = this.graph.strongPath(prev.cls, h.cls, kind);
       const others =
