@@ -48,7 +48,19 @@ function startWorker(data: CheckWorkerData): Worker {
   return new Worker(url, { workerData: data, transferList: data.dpor ? [data.dpor.port] : [] });
 }
 
-/** N DPOR workers behind the engine's `SpecPool`; `stop` ends them and says how many jobs they ran. */
+/**
+ * Cores a run may take for its workers when they would otherwise idle: the matrix pool's share
+ * (matrix-pool.ts) once it has no run left to give a core. `claim(max)` takes up to `max` and
+ * says how many it took; `release(n)` gives them back.
+ */
+export interface CoreShare {
+  claim(max: number): number;
+  release(n: number): void;
+}
+
+const ALL_CORES: CoreShare = { claim: (max) => max, release: () => {} };
+
+/** Up to N DPOR workers behind the engine's `SpecPool`; `stop` ends them and says how many jobs they ran. */
 export function dporPool(
   data: Omit<CheckWorkerData, 'dpor'>,
   workers: number,
@@ -56,22 +68,27 @@ export function dporPool(
     eager = false,
     worthStarting = () => true,
     start = startWorker,
+    cores = ALL_CORES,
   }: {
     eager?: boolean;
     /** Start the workers now? Polled between executions until they are started. */
     worthStarting?: () => boolean;
     /** Makes one worker (tests pass workers that fail). */
     start?: (data: CheckWorkerData) => Worker;
+    /** Where the cores for the workers come from (default: all N are this check's). */
+    cores?: CoreShare;
   } = {},
-): SpecPool & { stop(): Promise<number>; failures: readonly string[] } {
+): SpecPool & { stop(): Promise<number>; failures: readonly string[]; readonly started: number } {
   const cancel = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
   const slots: Slot[] = [];
   const results: SpecChunk[] = [];
   let ran = 0;
   const failures: string[] = [];
   let stopping = false;
+  /** Start as many workers as there are cores to claim (none yet: asked again later). */
   const startAll = () => {
-    for (let i = 0; i < workers; i++) {
+    const n = cores.claim(workers);
+    for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
       const worker = start({
         ...data,
@@ -136,9 +153,14 @@ export function dporPool(
       await new Promise((resolve) => setImmediate(resolve));
       stopping = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
+      cores.release(slots.length);
       return ran;
     },
     failures,
+    /** Workers started (fewer than N when fewer cores could be claimed). */
+    get started() {
+      return slots.length;
+    },
   };
 }
 
@@ -152,6 +174,8 @@ export async function runTargetOnDporWorkers(
   extra: Pick<CheckOptions, 'raceCensus' | 'minimize' | 'checkpoint'> = {},
   /** FAULTLINE_CHECK_POOL=eager (tests): start the workers at once and say how many jobs they ran. */
   note: (line: string) => void = () => {},
+  /** Where the workers' cores come from (default: workers - 1 of them are this check's). */
+  cores?: CoreShare,
 ): Promise<CheckResult> {
   const eager = process.env.FAULTLINE_CHECK_POOL === 'eager';
   // The run's progress reports (every 200 ms) say how far it has come and how far its estimate
@@ -178,7 +202,8 @@ export async function runTargetOnDporWorkers(
       warmUp: !eager,
     },
     workers - 1,
-    { eager, worthStarting },
+    // Eager (tests): as soon as a core can be claimed, not only at the start.
+    { eager, worthStarting: eager ? () => true : worthStarting, ...(cores ? { cores } : {}) },
   );
   let result: CheckResult | undefined;
   try {
@@ -197,7 +222,7 @@ export async function runTargetOnDporWorkers(
       );
     if (eager)
       note(
-        `dpor pool: ${jobs} jobs run on ${workers - 1} worker threads; ${JSON.stringify(result?.speculation ?? {})}`,
+        `dpor pool: ${jobs} jobs run on ${pool.started} worker threads; ${JSON.stringify(result?.speculation ?? {})}`,
       );
   }
 }

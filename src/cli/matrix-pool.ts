@@ -46,11 +46,21 @@ export interface CellReply {
   progress?: Progress;
 }
 
-function startWorker(spec: string | undefined, flag: SharedArrayBuffer): Worker {
+export interface MatrixWorkerData {
+  spec: string | undefined;
+  /** Set to 1 to stop (Ctrl-C). */
+  flag: SharedArrayBuffer;
+  /** Cores no pool worker has a run for: a DPOR run's own workers may take them (matrix-worker.ts). */
+  idle: SharedArrayBuffer;
+  /** The pool's --workers. */
+  workers: number;
+}
+
+function startWorker(data: MatrixWorkerData): Worker {
   // From the sources the worker needs tsx registered first; compiled, it starts directly.
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './matrix-worker-bootstrap.mjs' : './matrix-worker.js', import.meta.url);
-  return new Worker(url, { workerData: { spec, flag } });
+  return new Worker(url, { workerData: data });
 }
 
 export async function runMatrixPool(
@@ -91,8 +101,13 @@ export async function runMatrixPool(
     }
   }, 50);
 
-  const pool = Array.from({ length: Math.max(1, Math.min(workers, todo.length)) }, () =>
-    startWorker(p.spec, flag),
+  // A core is idle when no pool worker runs on it (fewer runs than workers) or when its worker has
+  // no run left to take: the runs still going may then explore their subtrees on it.
+  const poolSize = Math.max(1, Math.min(workers, todo.length));
+  const idle = new Int32Array(new SharedArrayBuffer(4));
+  idle[0] = workers - poolSize;
+  const pool = Array.from({ length: poolSize }, () =>
+    startWorker({ spec: p.spec, flag, idle: idle.buffer as SharedArrayBuffer, workers }),
   );
   try {
     await Promise.all(
@@ -101,6 +116,7 @@ export async function runMatrixPool(
           new Promise<void>((resolve) => {
             const give = () => {
               if (interrupted || failure || next >= todo.length) {
+                Atomics.add(idle, 0, 1);
                 resolve();
                 return;
               }

@@ -7,7 +7,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CheckpointOptions, Finding, RunCheckpoint, WaitForSummary } from '../engine/index.js';
+import type {
+  CheckOptions,
+  CheckpointOptions,
+  CheckResult,
+  Finding,
+  RunCheckpoint,
+  WaitForSummary,
+} from '../engine/index.js';
 import { UsageError } from './errors.js';
 import { modelCodeFingerprint } from './model-code.js';
 import { type Provider, patchIds, type VersionInfo } from './provider.js';
@@ -402,13 +409,41 @@ export function runCell(
   hooks: RunHooks = {},
   progress?: RunInProgress,
 ): RunRecord | undefined {
+  const { t, extra } = cellRun(cell, budget, progress);
+  return cellRecord(p, t, runTarget(p, t, budget, hooks, extra), extra.checkpoint && progress);
+}
+
+/** `runCell` with the check run by `run` (a matrix worker's, with DPOR workers on idle cores). */
+export async function runCellWith(
+  p: Provider,
+  cell: MatrixCell,
+  budget: Budget,
+  run: (t: Target, extra: Pick<CheckOptions, 'checkpoint'>) => Promise<CheckResult>,
+  progress?: RunInProgress,
+): Promise<RunRecord | undefined> {
+  const { t, extra } = cellRun(cell, budget, progress);
+  return cellRecord(p, t, await run(t, extra), extra.checkpoint && progress);
+}
+
+/** A cell's target under the budget's step bound, and its checkpoint if it saves as it goes. */
+function cellRun(cell: MatrixCell, budget: Budget, progress: RunInProgress | undefined) {
   const t = withStepBound(cell.target, budget);
   // Only a DPOR run has a path to go on from; the other modes start again.
   const saving = progress && exploresWithDpor(budget);
-  const result = runTarget(p, t, budget, hooks, saving ? { checkpoint: inProgressOptions(progress) } : {});
+  const extra: Pick<CheckOptions, 'checkpoint'> = saving ? { checkpoint: inProgressOptions(progress) } : {};
+  return { t, extra };
+}
+
+/** The record of a cell's check, or undefined if it was interrupted; `saved`: its state to remove. */
+function cellRecord(
+  p: Provider,
+  t: Target,
+  result: CheckResult,
+  saved: RunInProgress | undefined,
+): RunRecord | undefined {
   if (result.stopReason === 'interrupted') return undefined;
   // The record replaces the saved state (a kill before the caller saves the record costs this run).
-  if (saving) rmSync(progress.file, { force: true });
+  if (saved) rmSync(saved.file, { force: true });
   const briefs = result.findings.map((f) => brief(p, t, f));
   const rec: RunRecord = {
     kernel: t.kernel.name,
