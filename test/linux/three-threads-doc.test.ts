@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { daxProvider } from '../../src/cli/providers/dax.js';
 import { buildTargetModel, tokenTarget } from '../../src/cli/target.js';
-import { replay, signatureOf } from '../../src/engine/index.js';
+import { check, replay, signatureOf } from '../../src/engine/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const doc = readFileSync(join(here, '../../docs/findings.md'), 'utf8');
@@ -53,6 +53,16 @@ describe('docs/findings.md, three threads', () => {
     expect(new Set(all.map((w) => w.signature)).size).toBeGreaterThanOrEqual(3);
     expect(all.every((w) => w.scenario.split(':')[1].split('|').length === 3)).toBe(true);
   });
+
+  it('the livelock listed beyond the bound has no witness within 2 preemptions', () => {
+    const w = all.find((x) => x.preemptions > 2);
+    expect(w?.scenario).toBe('page:cow-store|cow-store|unbind:hole:f2');
+    const p = daxProvider();
+    const t = tokenTarget(p, { scenario: w!.scenario, kernel: w!.version, fs: w!.fs, mmuWalk: 'atomic' });
+    const r = check(buildTargetModel(p, t), { maxPreemptions: 2, minimize: false });
+    expect(r.complete).toBe(true);
+    expect(r.findings.map((f) => f.signature)).not.toContain(w!.signature);
+  }, 60_000);
 
   it('every witness replays to its finding with the preemptions stated', () => {
     const p = daxProvider();
