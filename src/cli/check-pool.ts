@@ -15,6 +15,7 @@ import type {
 } from '../engine/explorers/sample-split.js';
 import type { Provider } from './provider.js';
 import { type Budget, buildTargetModel, checkOptions, type RunHooks, type Target } from './target.js';
+import { workerUrl } from './worker-url.js';
 
 /** A check that has run this long starts its workers. */
 const START_AFTER_MS = 1000;
@@ -47,10 +48,7 @@ export type CheckWorkerReply =
   | { batch: number; error: string };
 
 function startWorker(data: CheckWorkerData): Worker {
-  // From the sources the worker needs tsx registered first; compiled, it starts directly.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './check-worker-bootstrap.mjs' : './check-worker.js', import.meta.url);
-  return new Worker(url, { workerData: data });
+  return new Worker(workerUrl('check-worker'), { workerData: data });
 }
 
 /**

@@ -18,6 +18,7 @@ import type { CheckWorkerData } from './check-pool.js';
 import { UsageError } from './errors.js';
 import type { Provider } from './provider.js';
 import { type Budget, buildTargetModel, checkOptions, type RunHooks, type Target } from './target.js';
+import { workerUrl } from './worker-url.js';
 
 /** A check starts its workers once it has run this long, and DPOR's estimate leaves it this much more. */
 const START_AFTER_MS = 1000;
@@ -43,9 +44,10 @@ interface Slot {
 }
 
 function startWorker(data: CheckWorkerData): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './check-worker-bootstrap.mjs' : './check-worker.js', import.meta.url);
-  return new Worker(url, { workerData: data, transferList: data.dpor ? [data.dpor.port] : [] });
+  return new Worker(workerUrl('check-worker'), {
+    workerData: data,
+    transferList: data.dpor ? [data.dpor.port] : [],
+  });
 }
 
 /**

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { EXIT } from './errors.js';
 import { type Interrupt, onInterrupt } from './interrupt.js';
 import { type CliContext, runCli } from './program.js';
+import { workerUrl } from './worker-url.js';
 
 const EXPLORING = new Set(['check', 'matrix', 'bisect', 'explore', 'graph']);
 /** Exit status of an internal error (a bug in faultline, not in the model): sysexits' EX_SOFTWARE. */
@@ -51,10 +52,7 @@ async function runInline(argv: readonly string[]): Promise<number> {
 function runInWorker(argv: readonly string[]): Promise<number> {
   const flag = new SharedArrayBuffer(4);
   const stop = new Int32Array(flag);
-  // From the sources the worker needs tsx registered first; compiled, it starts directly.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './worker-bootstrap.mjs' : './worker.js', import.meta.url);
-  const worker = new Worker(url, {
+  const worker = new Worker(workerUrl('worker'), {
     workerData: {
       argv: [...argv],
       flag,

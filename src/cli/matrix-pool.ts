@@ -19,6 +19,7 @@ import {
 } from './matrix.js';
 import type { Provider } from './provider.js';
 import { type Budget, settingsOf } from './target.js';
+import { workerUrl } from './worker-url.js';
 
 /** What a pool worker is sent for one run. */
 export interface CellTask {
@@ -57,10 +58,7 @@ export interface MatrixWorkerData {
 }
 
 function startWorker(data: MatrixWorkerData): Worker {
-  // From the sources the worker needs tsx registered first; compiled, it starts directly.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './matrix-worker-bootstrap.mjs' : './matrix-worker.js', import.meta.url);
-  return new Worker(url, { workerData: data });
+  return new Worker(workerUrl('matrix-worker'), { workerData: data });
 }
 
 export async function runMatrixPool(
